@@ -1,0 +1,1 @@
+"""danvan-crawler: a crawler and archiver for Vietnamese party and dân vận news sites."""
