@@ -1,0 +1,172 @@
+"""ArchiveWriter: puts articles into the archive, once each, in batched transactions."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, datetime
+
+import sqlite_utils
+
+from danvan_crawler.items import Article
+from danvan_crawler.sites import SiteProfile
+
+ARTICLE_COLUMNS = (
+    "site",
+    "url",
+    "canonical_url",
+    "title",
+    "summary",
+    "body_text",
+    "body_html",
+    "published_at",
+    "published_date",
+    "published_at_raw",
+    "modified_at",
+    "modified_at_raw",
+    "author",
+    "source",
+    "category",
+    "tags",
+    "language",
+    "content_hash",
+    "http_status",
+    "fetched_at",
+    "field_sources",
+)
+
+
+def iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class ArchiveWriter:
+    """Writes articles; a re-crawl of the same page updates in place and adds no rows."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+
+    def register_site(self, profile: SiteProfile) -> None:
+        self.db.execute(
+            """INSERT INTO sites (name, title, base_url, domains) VALUES (?, ?, ?, ?)
+               ON CONFLICT(name) DO UPDATE SET title = excluded.title,
+               base_url = excluded.base_url, domains = excluded.domains""",
+            [profile.name, profile.title, profile.base_url, json.dumps(list(profile.domains))],
+        )
+
+    def write(self, articles: list[Article]) -> Counter:
+        """Write a batch in one transaction; returns how many were new, updated, unchanged."""
+        outcomes: Counter = Counter()
+        connection = self.db.conn
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for article in articles:
+                outcomes[self._write_one(article)] += 1
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        return outcomes
+
+    def _write_one(self, article: Article) -> str:
+        seen_at = iso(article.fetched_at)
+        existing = self._find(article)
+        row = self._row(article)
+        if existing is None:
+            cursor = self.db.execute(
+                f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, first_seen_at, last_seen_at)"
+                f" VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}, ?, ?)",
+                [row[column] for column in ARTICLE_COLUMNS] + [seen_at, seen_at],
+            )
+            article_id = cursor.lastrowid
+            self._write_children(article_id, article)
+            outcome = "new"
+        else:
+            article_id, stored_hash, stored_canonical = existing
+            if stored_hash == article.content_hash:
+                self.db.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [seen_at, article_id])
+                outcome = "unchanged" if stored_canonical == article.canonical_url else "duplicate"
+            else:
+                row["canonical_url"] = stored_canonical
+                assignments = ", ".join(f"{column} = ?" for column in ARTICLE_COLUMNS)
+                self.db.execute(
+                    f"UPDATE articles SET {assignments}, last_seen_at = ?, version = version + 1"
+                    " WHERE id = ?",
+                    [row[column] for column in ARTICLE_COLUMNS] + [seen_at, article_id],
+                )
+                self._write_children(article_id, article)
+                outcome = "updated"
+        for url in {article.url, article.canonical_url, *article.aliases}:
+            self.db.execute(
+                "INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at) VALUES (?, ?, ?)",
+                [url, article_id, seen_at],
+            )
+        return outcome
+
+    def _find(self, article: Article) -> tuple[int, str, str] | None:
+        """The stored article this one is: same canonical URL, a known alias, or same content."""
+        for query, parameters in (
+            (
+                "SELECT id, content_hash, canonical_url FROM articles WHERE canonical_url = ?",
+                [article.canonical_url],
+            ),
+            (
+                "SELECT a.id, a.content_hash, a.canonical_url FROM article_urls u"
+                " JOIN articles a ON a.id = u.article_id WHERE u.url IN (?, ?)",
+                [article.url, article.canonical_url],
+            ),
+            (
+                "SELECT id, content_hash, canonical_url FROM articles"
+                " WHERE site = ? AND content_hash = ? LIMIT 1",
+                [article.site, article.content_hash],
+            ),
+        ):
+            found = self.db.execute(query, parameters).fetchone()
+            if found:
+                return found
+        return None
+
+    def _row(self, article: Article) -> dict:
+        published = iso(article.published_at)
+        return {
+            "site": article.site,
+            "url": article.url,
+            "canonical_url": article.canonical_url,
+            "title": article.title,
+            "summary": article.summary,
+            "body_text": article.body_text,
+            "body_html": article.body_html,
+            "published_at": published,
+            "published_date": published[:10] if published else None,
+            "published_at_raw": article.published_at_raw,
+            "modified_at": iso(article.modified_at),
+            "modified_at_raw": article.modified_at_raw,
+            "author": article.author,
+            "source": article.source,
+            "category": article.category,
+            "tags": json.dumps(article.tags, ensure_ascii=False),
+            "language": article.language,
+            "content_hash": article.content_hash,
+            "http_status": article.http_status,
+            "fetched_at": iso(article.fetched_at),
+            "field_sources": json.dumps(article.field_sources, sort_keys=True),
+        }
+
+    def _write_children(self, article_id: int, article: Article) -> None:
+        self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+        self.db.execute("DELETE FROM related_links WHERE article_id = ?", [article_id])
+        self.db.conn.executemany(
+            "INSERT INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)",
+            [
+                (article_id, position, image["url"], image["caption"])
+                for position, image in enumerate(article.images)
+            ],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO related_links (article_id, position, group_name, title, url, date)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, position, link.get("group"), link["title"], link["url"], link.get("date"))
+                for position, link in enumerate(article.related)
+            ],
+        )

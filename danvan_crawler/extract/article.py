@@ -1,0 +1,119 @@
+"""Turn one article page into an Article item, with the site's profile."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urljoin
+
+from parsel import Selector
+from scrapy.http import TextResponse
+
+from danvan_crawler.dates import HO_CHI_MINH
+from danvan_crawler.extract.body import extract_body
+from danvan_crawler.extract.metadata import read_metadata
+from danvan_crawler.extract.selectors import all_texts, first_node, first_text, node_text
+from danvan_crawler.items import Article
+from danvan_crawler.sites import SiteProfile
+from danvan_crawler.urls import canonical_url
+
+TRAILING_DATE = re.compile(r"\(?\s*([^()]*\d[^()]*?)\s*\)?\s*$")
+
+
+def extract_article(
+    response: TextResponse, profile: SiteProfile, fetched_at: datetime | None = None
+) -> Article:
+    """Read every field the profile describes; machine-readable dates are tried first."""
+    page = response.selector
+    metadata = read_metadata(page)
+    selectors = profile.selectors
+    article = Article(
+        url=response.url,
+        site=profile.name,
+        language=profile.language,
+        http_status=response.status,
+        fetched_at=fetched_at or datetime.now(HO_CHI_MINH),
+    )
+    article.canonical_url = _canonical(response.url, metadata, profile)
+
+    article.title = _with_source(article, "title", first_text(page, selectors["title"]), "profile")
+    if not article.title:
+        article.title = _with_source(
+            article, "title", first_text(page, ("h1",)) or metadata.og_title, "generic"
+        )
+    summary = first_text(page, selectors.get("summary", ()))
+    article.summary = _with_source(article, "summary", summary, "profile") or _with_source(
+        article, "summary", metadata.description, "generic"
+    )
+
+    container = first_node(page, selectors["body"])
+    if container is not None:
+        body = extract_body(
+            container,
+            response.url,
+            remove=profile.boilerplate_selectors,
+            image_containers=profile.image_containers,
+            image_captions=profile.image_captions,
+            source_line=profile.source_line,
+            boilerplate_lines=profile.boilerplate_lines,
+        )
+        article.body_text = body.text
+        article.body_html = body.html
+        article.images = body.images
+        article.source = body.source
+        if body.paragraphs:
+            article.field_sources["body"] = "profile"
+        if body.source:
+            article.field_sources["source"] = "profile"
+
+    visible_dates = [text for text in all_texts(page, selectors.get("published", ())) if text]
+    article.date_candidates = [*metadata.published, *visible_dates]
+    article.modified_candidates = [
+        *metadata.modified,
+        *all_texts(page, selectors.get("modified", ())),
+    ]
+    author = first_text(page, selectors.get("author", ()))
+    article.author = _with_source(article, "author", author, "profile") or _with_source(
+        article, "author", metadata.author, "generic"
+    )
+    category = first_text(page, selectors.get("category", ()))
+    article.category = _with_source(article, "category", category, "profile") or _with_source(
+        article, "category", metadata.section, "generic"
+    )
+    article.tags = all_texts(page, selectors.get("tags", ())) or metadata.keywords
+    article.related = _related_links(page, response.url, profile)
+    return article
+
+
+def _with_source(article: Article, field: str, value: str | None, path: str) -> str | None:
+    if value:
+        article.field_sources[field] = path
+    return value or None
+
+
+def _canonical(url: str, metadata, profile: SiteProfile) -> str:
+    for declared in (metadata.canonical, metadata.og_url):
+        if declared and profile.owns(declared):
+            return canonical_url(declared, profile.preferred_host)
+    return canonical_url(url, profile.preferred_host)
+
+
+def _related_links(page: Selector, base_url: str, profile: SiteProfile) -> list[dict]:
+    related = []
+    for block in profile.related:
+        for item in page.css(block.items):
+            link = item.css("a[href]")
+            if not link:
+                continue
+            title = node_text(link[0])
+            rest = node_text(item).replace(title, "", 1).strip()
+            found = TRAILING_DATE.search(rest) if rest else None
+            related.append(
+                {
+                    "title": title,
+                    "url": urljoin(base_url, link[0].attrib["href"].strip()),
+                    "date_raw": found.group(1).strip() if found else None,
+                    "group": block.label,
+                }
+            )
+    return related

@@ -1,0 +1,220 @@
+"""Article bodies: paragraphs, captioned images and the source line, without the template."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+
+from danvan_crawler.extract.boilerplate import is_boilerplate_line
+from danvan_crawler.extract.selectors import node_text, visible_text_parts
+
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+ALWAYS_REMOVED = ("script", "style", "noscript", "iframe", "form", "button", "input", "select")
+HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+IMAGE_SOURCE_ATTRIBUTES = ("src", "data-src", "data-original", "data-lazy-src")
+UNSAFE_ATTRIBUTES = re.compile(r"^(on\w+|style)$", re.IGNORECASE)
+
+
+@dataclass
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    source: str | None = None
+    html: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    element: etree._Element | None
+
+
+def extract_body(
+    container: Selector,
+    base_url: str,
+    *,
+    remove: tuple[str, ...] = (),
+    image_containers: tuple[str, ...] = (),
+    image_captions: tuple[str, ...] = (),
+    source_line: re.Pattern[str] | None = None,
+    boilerplate_lines: tuple[re.Pattern[str], ...] = (),
+) -> Body:
+    """Split a body container into clean paragraphs, captioned images and the source line."""
+    root = copy.deepcopy(container.root)
+    tree = Selector(root=root)
+    for query in (*ALWAYS_REMOVED, *remove):
+        for match in tree.css(query):
+            _drop(match.root)
+
+    body = Body()
+    for query in image_containers:
+        for match in tree.css(query):
+            caption = next(
+                (
+                    text
+                    for caption_query in image_captions
+                    for text in (node_text(node) for node in match.css(caption_query))
+                    if text
+                ),
+                None,
+            )
+            for image in match.css("img"):
+                body.images.append(_image(image.root, base_url, caption))
+            for caption_query in image_captions:
+                for node in match.css(caption_query):
+                    _drop(node.root)
+    captioned = {id(image["element"]) for image in body.images}
+    for image in tree.css("img"):
+        if id(image.root) not in captioned:
+            body.images.append(_image(image.root, base_url, None))
+    body.images.sort(key=lambda image: _document_position(root, image["element"]))
+    for image in body.images:
+        del image["element"]
+
+    paragraphs = [paragraph for paragraph in _paragraphs(root) if paragraph.text]
+    if source_line is not None:
+        for paragraph in reversed(paragraphs[-3:]):
+            found = source_line.search(paragraph.text)
+            if found:
+                body.source = found.group("source").strip().rstrip(".").strip()
+                _remove_paragraph(paragraph)
+                paragraphs.remove(paragraph)
+                break
+    for paragraph in list(paragraphs):
+        if is_boilerplate_line(paragraph.text, boilerplate_lines):
+            _remove_paragraph(paragraph)
+            paragraphs.remove(paragraph)
+    body.paragraphs = [paragraph.text for paragraph in paragraphs]
+    _drop_empty_blocks(root)
+    _strip_unsafe_attributes(root)
+    body.html = etree.tostring(root, encoding="unicode", method="html").strip()
+    return body
+
+
+def _image(element: etree._Element, base_url: str, caption: str | None) -> dict:
+    source = next((element.get(name) for name in IMAGE_SOURCE_ATTRIBUTES if element.get(name)), "")
+    return {
+        "url": urljoin(base_url, source.strip()) if source else None,
+        "caption": caption,
+        "element": element,
+    }
+
+
+def _paragraphs(element: etree._Element):
+    """Yield paragraphs in document order: leaf blocks, and loose text between blocks."""
+    if not isinstance(element.tag, str):
+        return
+    if not _has_block_descendant(element):
+        yield _Paragraph(_clean(visible_text_parts(element)), element)
+        return
+    loose: list[str] = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or _has_block_descendant(child)):
+            yield _Paragraph(_clean(loose), None)
+            yield from _paragraphs(child)
+            loose = [child.tail or ""]
+        else:
+            loose.extend(visible_text_parts(child))
+            loose.append(child.tail or "")
+    yield _Paragraph(_clean(loose), None)
+
+
+def _has_block_descendant(element: etree._Element) -> bool:
+    return any(isinstance(node.tag, str) and node.tag in BLOCK_TAGS for node in element.iterdescendants())
+
+
+def _clean(parts) -> str:
+    lines = (HORIZONTAL_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _remove_paragraph(paragraph: _Paragraph) -> None:
+    if paragraph.element is not None and paragraph.element.getparent() is not None:
+        _drop(paragraph.element)
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _drop_empty_blocks(root: etree._Element) -> None:
+    for element in list(root.iter()):
+        if (
+            element is not root
+            and isinstance(element.tag, str)
+            and element.tag in BLOCK_TAGS
+            and element.tag not in ("td", "tr", "hr")
+            and not node_text(Selector(root=element))
+            and not any(True for _ in element.iter("img"))
+        ):
+            _drop(element)
+
+
+def _strip_unsafe_attributes(root: etree._Element) -> None:
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            for name in [name for name in element.attrib if UNSAFE_ATTRIBUTES.match(name)]:
+                del element.attrib[name]
+
+
+def _document_position(root: etree._Element, element: etree._Element) -> int:
+    for position, node in enumerate(root.iter()):
+        if node is element:
+            return position
+    return -1

@@ -1,0 +1,39 @@
+"""The Article item: one article page as the archive keeps it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass
+class Article:
+    url: str
+    site: str
+    canonical_url: str = ""
+    title: str = ""
+    summary: str | None = None
+    body_text: str = ""
+    body_html: str = ""
+    published_at: datetime | date | None = None
+    published_at_raw: str | None = None
+    modified_at: datetime | date | None = None
+    modified_at_raw: str | None = None
+    author: str | None = None
+    source: str | None = None
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    related: list[dict[str, Any]] = field(default_factory=list)
+    language: str = "vi"
+    content_hash: str = ""
+    fetched_at: datetime | None = None
+    http_status: int = 200
+    # Other URLs that led to this page: the link as written, redirects followed.
+    aliases: list[str] = field(default_factory=list)
+    # Raw date strings in order of trust (machine-readable first); the date pipeline picks one.
+    date_candidates: list[str] = field(default_factory=list)
+    modified_candidates: list[str] = field(default_factory=list)
+    # Which path produced each field: "profile" or "generic".
+    field_sources: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,193 @@
+"""The offline mirror: saved copies of sites served from 127.0.0.1, crawled under their real URLs.
+
+A mirror folder holds one sub-folder per site with a `mirror.json` route table:
+`{"host": "danvanhungyen.vn", "routes": {"/": "home.html", "/old.html": {"status": 301,
+"location": "/new.html"}, ...}}`. A route is a file path, or an object with `file`, `status`,
+`location`, `content_type`, `delay` (seconds before answering) or `body_size` (bytes of filler).
+Unlisted paths are 404s.
+
+`MirrorServer` serves every site of a folder on one ephemeral port, as
+`http://127.0.0.1:PORT/<host>/<path>`. `MirrorDownloadHandler` is Scrapy's own HTTP/1.1 handler
+that sends requests for mirrored hosts there and hands back the response under the real URL,
+so robots.txt, redirects, retries, the archive and every URL the crawl records are the real
+site's, and nothing but the mirror ever talks to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MIRROR_DIRECTORY = Path(__file__).resolve().parent.parent / "fixtures"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class MirrorSite:
+    host: str
+    folder: Path
+    routes: dict
+
+    @classmethod
+    def load(cls, folder: Path) -> MirrorSite:
+        table = json.loads((folder / "mirror.json").read_text(encoding="utf-8"))
+        return cls(host=table["host"], folder=folder, routes=table["routes"])
+
+    def route(self, path_and_query: str) -> dict | None:
+        route = self.routes.get(path_and_query)
+        if route is None and path_and_query.endswith("/") and len(path_and_query) > 1:
+            route = self.routes.get(path_and_query.rstrip("/"))
+        if isinstance(route, str):
+            return {"file": route}
+        return route
+
+
+def load_mirror_sites(directory: Path) -> dict[str, MirrorSite]:
+    """Every site under `directory` (folders that have a mirror.json), by host."""
+    sites = {}
+    for table in sorted(Path(directory).glob("*/mirror.json")):
+        site = MirrorSite.load(table.parent)
+        sites[site.host] = site
+        sites.setdefault("www." + site.host, site)
+    return sites
+
+
+class MirrorServer:
+    """A threaded HTTP server on 127.0.0.1 with an ephemeral port; use as a context manager."""
+
+    def __init__(self, directory: Path = DEFAULT_MIRROR_DIRECTORY):
+        self.sites = load_mirror_sites(directory)
+        if not self.sites:
+            raise FileNotFoundError(f"no mirror.json under {directory}")
+        self.requests: list[str] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    def base_url(self, host: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{host}"
+
+    def host_map(self) -> dict[str, str]:
+        return {host: self.base_url(site.host) for host, site in self.sites.items()}
+
+    def start(self) -> MirrorServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> MirrorServer:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def _handler_class(self):
+        server = self
+
+        class MirrorRequestHandler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+                host, _, rest = self.path.lstrip("/").partition("/")
+                server.requests.append(f"{host}/{rest}")
+                site = server.sites.get(host)
+                route = site.route("/" + rest) if site else None
+                if route is None:
+                    self._answer(
+                        404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8"
+                    )
+                    return
+                time.sleep(route.get("delay", 0))
+                status = route.get("status", 200)
+                headers = {}
+                if "location" in route:
+                    headers["Location"] = route["location"]
+                if "file" in route:
+                    path = site.folder / route["file"]
+                    body = path.read_bytes()
+                    content_type = route.get("content_type") or CONTENT_TYPES.get(
+                        path.suffix, "application/octet-stream"
+                    )
+                else:
+                    body = b"x" * route.get("body_size", 0)
+                    content_type = route.get("content_type", "text/html; charset=utf-8")
+                self._answer(status, body, content_type, headers)
+
+            def _answer(
+                self, status: int, body: bytes, content_type: str | None, headers: dict | None = None
+            ) -> None:
+                self.send_response(status)
+                if content_type:
+                    self.send_header("Content-Type", content_type)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
+
+            def log_message(self, format: str, *args) -> None:  # noqa: A002
+                logger.debug("mirror: " + format, *args)
+
+        return MirrorRequestHandler
+
+
+class MirrorDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP handler, routing mirrored hosts to the local mirror server.
+
+    Setting `MIRROR_HOSTS` maps a host to its mirror base URL; with `MIRROR_DIRECTORY` set
+    instead, the handler starts a MirrorServer for that folder itself and stops it on close.
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._server: MirrorServer | None = None
+        self.hosts: dict[str, str] = dict(crawler.settings.getdict("MIRROR_HOSTS"))
+        directory = crawler.settings.get("MIRROR_DIRECTORY")
+        if directory and not self.hosts:
+            self._server = MirrorServer(Path(directory)).start()
+            self.hosts = self._server.host_map()
+            logger.info(
+                "serving the mirror of %s on 127.0.0.1:%d",
+                ", ".join(sorted(self._server.sites)),
+                self._server.port,
+            )
+
+    async def download_request(self, request: Request) -> Response:
+        parts = urlsplit(request.url)
+        base = self.hosts.get((parts.hostname or "").lower())
+        if base is None:
+            raise IgnoreRequest(f"{parts.hostname} is not in the mirror; mirror mode stays offline")
+        local = base + urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        response = await super().download_request(request.replace(url=local))
+        return response.replace(url=request.url)
+
+    async def close(self) -> None:
+        await super().close()
+        if self._server is not None:
+            self._server.stop()

@@ -1,0 +1,148 @@
+"""Item pipelines, in order, one job each: validate, normalise text, resolve dates, archive.
+
+The order is set in settings.ITEM_PIPELINES. Each class is usable alone on an Article, so the
+command line (`danvan extract`) and the tests run exactly the code a crawl runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+
+from scrapy.exceptions import DropItem
+
+from danvan_crawler.archive import default_archive_path, open_archive
+from danvan_crawler.archive.writer import ArchiveWriter
+from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
+from danvan_crawler.items import Article
+from danvan_crawler.text import match_key, normalize_text
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_FIELDS = ("url", "title", "body_text")
+
+
+class _StatsMixin:
+    stats = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls()
+        pipeline.stats = crawler.stats
+        return pipeline
+
+    def count(self, key: str, amount: int = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"danvan/{key}", amount)
+
+
+class ValidateArticlePipeline(_StatsMixin):
+    """Drops an item that lacks a URL, a title or a body, saying which and where."""
+
+    def process_item(self, item: Article) -> Article:
+        missing = [name for name in REQUIRED_FIELDS if not (getattr(item, name) or "").strip()]
+        if missing:
+            reason = f"missing_{missing[0]}"
+            self.count(f"dropped/{reason}")
+            raise DropItem(f"{reason}: {item.url} has no {', '.join(missing)}")
+        return item
+
+
+class NormalizeTextPipeline(_StatsMixin):
+    """Stores text as NFC with clean spaces, and the content hash over the match key."""
+
+    def process_item(self, item: Article) -> Article:
+        for name in ("title", "summary", "author", "source", "category"):
+            value = getattr(item, name)
+            if value is not None:
+                setattr(item, name, normalize_text(value) or None)
+        item.body_text = "\n\n".join(
+            paragraph
+            for paragraph in (normalize_text(part) for part in item.body_text.split("\n\n"))
+            if paragraph
+        )
+        item.tags = [tag for tag in (normalize_text(tag) for tag in item.tags) if tag]
+        for image in item.images:
+            image["caption"] = normalize_text(image["caption"]) if image["caption"] else None
+        for link in item.related:
+            link["title"] = normalize_text(link["title"])
+        item.content_hash = content_hash(item.title, item.body_text)
+        return item
+
+
+class ResolveDatesPipeline(_StatsMixin):
+    """Picks the first date candidate that parses, relative to the fetch time."""
+
+    def process_item(self, item: Article) -> Article:
+        now = item.fetched_at or datetime.now(HO_CHI_MINH)
+        item.published_at, item.published_at_raw = _first_date(item.date_candidates, now)
+        item.modified_at, item.modified_at_raw = _first_date(item.modified_candidates, now)
+        if item.published_at is None:
+            self.count("missing/published_at")
+            logger.warning("no usable publication date on %s (raw: %r)", item.url, item.published_at_raw)
+        for link in item.related:
+            raw = link.pop("date_raw", None)
+            parsed = parse_vietnamese_date(raw, now) if raw else None
+            link["date"] = parsed.isoformat()[:10] if parsed else None
+        return item
+
+
+class ArchiveWriterPipeline(_StatsMixin):
+    """Writes articles to the SQLite archive in batches; flushes the rest on close."""
+
+    def __init__(self, archive_path: str | None = None, batch_size: int = 50):
+        self.archive_path = archive_path
+        self.batch_size = batch_size
+        self.pending: list[Article] = []
+        self.writer: ArchiveWriter | None = None
+        self.crawler = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(
+            crawler.settings.get("ARCHIVE_PATH"), crawler.settings.getint("ARCHIVE_BATCH_SIZE", 50)
+        )
+        pipeline.stats = crawler.stats
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.writer = ArchiveWriter(open_archive(self.archive_path or default_archive_path()))
+        self.writer.register_site(self.crawler.spider.profile)
+
+    def process_item(self, item: Article) -> Article:
+        self.pending.append(item)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        self.flush()
+        self.writer.db.close()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        outcomes = self.writer.write(self.pending)
+        for outcome, amount in outcomes.items():
+            self.count(f"articles/{outcome}", amount)
+        self.pending = []
+
+
+def prepare_article(item: Article) -> Article:
+    """Normalise and date an extracted article, as the crawl pipelines do."""
+    return ResolveDatesPipeline().process_item(NormalizeTextPipeline().process_item(item))
+
+
+def content_hash(title: str, body_text: str) -> str:
+    """A hash that ignores spelling variants (tone-mark style, NFC/NFD, case, spaces)."""
+    return hashlib.sha1(match_key(f"{title}\n{body_text}").encode("utf-8")).hexdigest()
+
+
+def _first_date(candidates: list[str], now: datetime):
+    for raw in candidates:
+        parsed = parse_vietnamese_date(raw, now)
+        if parsed is not None:
+            return parsed, normalize_text(raw)
+    return None, normalize_text(candidates[0]) if candidates else None

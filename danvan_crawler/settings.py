@@ -1,0 +1,60 @@
+"""Scrapy settings for danvan-crawler: polite by default, tunable from the environment.
+
+Values that differ from Scrapy's defaults say so. Every DANVAN_* environment variable is read
+here, and nowhere else.
+"""
+
+import os
+
+BOT_NAME = "danvan_crawler"
+SPIDER_MODULES = ["danvan_crawler.spiders"]
+NEWSPIDER_MODULE = "danvan_crawler.spiders"
+
+CONTACT_URL = os.environ.get("DANVAN_CONTACT_URL", "https://github.com/danvan-crawler/danvan-crawler")
+USER_AGENT = f"danvan-crawler/0.1 (research archive of Vietnamese news sites; +{CONTACT_URL})"
+
+# Politeness (Scrapy defaults: robots off in the library, 8 per domain, no throttling).
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = int(os.environ.get("DANVAN_CONCURRENT_REQUESTS", "8"))
+CONCURRENT_REQUESTS_PER_DOMAIN = int(os.environ.get("DANVAN_CONCURRENT_PER_DOMAIN", "2"))
+DOWNLOAD_DELAY = float(os.environ.get("DANVAN_DOWNLOAD_DELAY", "1.0"))
+AUTOTHROTTLE_ENABLED = os.environ.get("DANVAN_AUTOTHROTTLE", "1") == "1"
+AUTOTHROTTLE_START_DELAY = float(os.environ.get("DANVAN_AUTOTHROTTLE_START_DELAY", "2.0"))
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Failures: retries with Scrapy's exponential backoff, bounded downloads.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = int(os.environ.get("DANVAN_DOWNLOAD_TIMEOUT", "30"))
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # default 1 GiB: no article page is 10 MiB
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = True
+
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = os.environ.get("DANVAN_LOG_LEVEL", "INFO")
+
+ITEM_PIPELINES = {
+    "danvan_crawler.pipelines.ValidateArticlePipeline": 100,
+    "danvan_crawler.pipelines.NormalizeTextPipeline": 200,
+    "danvan_crawler.pipelines.ResolveDatesPipeline": 300,
+    "danvan_crawler.pipelines.ArchiveWriterPipeline": 900,
+}
+EXTENSIONS = {
+    "danvan_crawler.archive.runs.CrawlRunRecorder": 500,
+}
+
+ARCHIVE_PATH = os.environ.get("DANVAN_DB", "data/archive.db")
+ARCHIVE_BATCH_SIZE = 50
+
+# Offline mirror: with DANVAN_MIRROR_DIR set, requests for the mirrored hosts are served from
+# that folder by a local server (see danvan_crawler/mirror.py).
+MIRROR_DIRECTORY = os.environ.get("DANVAN_MIRROR_DIR") or None
+if MIRROR_DIRECTORY:
+    DOWNLOAD_HANDLERS = {
+        "http": "danvan_crawler.mirror.MirrorDownloadHandler",
+        "https": "danvan_crawler.mirror.MirrorDownloadHandler",
+    }

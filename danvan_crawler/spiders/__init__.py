@@ -1,0 +1,1 @@
+"""Spiders: one generic SiteSpider runs any site profile."""
