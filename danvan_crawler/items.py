@@ -30,8 +30,6 @@ class Article:
     content_hash: str = ""
     fetched_at: datetime | None = None
     http_status: int = 200
-    # Other URLs that led to this page: the link as written, redirects followed.
-    aliases: list[str] = field(default_factory=list)
     # Raw date strings in order of trust (machine-readable first); the date pipeline picks one.
     date_candidates: list[str] = field(default_factory=list)
     modified_candidates: list[str] = field(default_factory=list)

@@ -70,6 +70,15 @@ def load_mirror_sites(directory: Path) -> dict[str, MirrorSite]:
     return sites
 
 
+class _QuietHTTPServer(ThreadingHTTPServer):
+    """A client that hangs up early (a cancelled oversized download) is normal here."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        logger.debug("mirror: connection from %s ended early", client_address, exc_info=True)
+
+
 class MirrorServer:
     """A threaded HTTP server on 127.0.0.1 with an ephemeral port; use as a context manager."""
 
@@ -78,8 +87,7 @@ class MirrorServer:
         if not self.sites:
             raise FileNotFoundError(f"no mirror.json under {directory}")
         self.requests: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _QuietHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -161,22 +169,32 @@ class MirrorDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP handler, routing mirrored hosts to the local mirror server.
 
     Setting `MIRROR_HOSTS` maps a host to its mirror base URL; with `MIRROR_DIRECTORY` set
-    instead, the handler starts a MirrorServer for that folder itself and stops it on close.
+    instead, the handler starts a MirrorServer for that folder itself (one per folder, shared by
+    the http and https handlers) and stops it when the last handler closes.
     """
+
+    _shared_servers: dict[Path, list] = {}
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        self._server: MirrorServer | None = None
+        self._directory: Path | None = None
         self.hosts: dict[str, str] = dict(crawler.settings.getdict("MIRROR_HOSTS"))
         directory = crawler.settings.get("MIRROR_DIRECTORY")
         if directory and not self.hosts:
-            self._server = MirrorServer(Path(directory)).start()
-            self.hosts = self._server.host_map()
+            self._directory = Path(directory).resolve()
+            self.hosts = self._acquire_server(self._directory).host_map()
+
+    @classmethod
+    def _acquire_server(cls, directory: Path) -> MirrorServer:
+        if directory not in cls._shared_servers:
+            server = MirrorServer(directory).start()
             logger.info(
-                "serving the mirror of %s on 127.0.0.1:%d",
-                ", ".join(sorted(self._server.sites)),
-                self._server.port,
+                "serving the mirror of %s on 127.0.0.1:%d", ", ".join(sorted(server.sites)), server.port
             )
+            cls._shared_servers[directory] = [server, 0]
+        entry = cls._shared_servers[directory]
+        entry[1] += 1
+        return entry[0]
 
     async def download_request(self, request: Request) -> Response:
         parts = urlsplit(request.url)
@@ -189,5 +207,9 @@ class MirrorDownloadHandler(HTTP11DownloadHandler):
 
     async def close(self) -> None:
         await super().close()
-        if self._server is not None:
-            self._server.stop()
+        entry = self._shared_servers.get(self._directory) if self._directory else None
+        if entry is not None:
+            entry[1] -= 1
+            if entry[1] == 0:
+                entry[0].stop()
+                del self._shared_servers[self._directory]

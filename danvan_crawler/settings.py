@@ -45,6 +45,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "danvan_crawler.archive.runs.CrawlRunRecorder": 500,
+    "danvan_crawler.archive.redirects.RedirectRecorder": 510,
 }
 
 ARCHIVE_PATH = os.environ.get("DANVAN_DB", "data/archive.db")
@@ -58,3 +59,6 @@ if MIRROR_DIRECTORY:
         "http": "danvan_crawler.mirror.MirrorDownloadHandler",
         "https": "danvan_crawler.mirror.MirrorDownloadHandler",
     }
+
+# A run whose failed requests exceed this share is marked degraded (exit code 1).
+RUN_ERROR_RATIO_LIMIT = float(os.environ.get("DANVAN_RUN_ERROR_RATIO_LIMIT", "0.25"))

@@ -47,14 +47,3 @@ def same_site(url: str, domains: list[str]) -> bool:
 
 def _bare_host(host: str) -> str:
     return host[4:] if host.startswith("www.") else host
-
-
-def request_url(url: str) -> str:
-    """The URL to fetch for a link: tracking parameters and the fragment dropped, nothing else."""
-    parts = urlsplit(url)
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not TRACKING_PARAMETERS.match(key)
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))

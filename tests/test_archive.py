@@ -97,13 +97,6 @@ def test_same_content_under_another_url_is_one_article_with_two_urls(writer):
     assert urls == [other, "https://danvanhungyen.vn/tin-tuc-su-kien/giao-ban-1523.html"]
 
 
-def test_aliases_are_recorded(writer):
-    alias = "https://danvanhungyen.vn/tin-tuc-su-kien/giao-ban-1523.html?utm_source=zalo"
-    writer.write([make_article(aliases=[alias])])
-    found = writer.db.execute("SELECT article_id FROM article_urls WHERE url = ?", [alias])
-    assert found.fetchone() == (1,)
-
-
 def test_a_failed_batch_leaves_the_archive_as_it_was(writer):
     writer.write([make_article()])
     broken = make_article(

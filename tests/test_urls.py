@@ -1,6 +1,6 @@
 import pytest
 
-from danvan_crawler.urls import canonical_url, request_url, same_site
+from danvan_crawler.urls import canonical_url, same_site
 
 
 @pytest.mark.parametrize(
@@ -33,13 +33,6 @@ def test_canonical_url(url, expected):
 
 def test_canonical_url_keeps_other_sites_hosts():
     assert canonical_url("https://www.danvan.vn/a", "danvanhungyen.vn") == "https://www.danvan.vn/a"
-
-
-def test_request_url_drops_only_tracking_and_fragment():
-    assert (
-        request_url("http://danvanhungyen.vn/a-1.html?utm_source=zalo&id=3#x")
-        == "http://danvanhungyen.vn/a-1.html?id=3"
-    )
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ class CrawlRunRecorder:
         self.crawler = crawler
         self.archive_path = crawler.settings.get("ARCHIVE_PATH") or default_archive_path()
         self.run_id: int | None = None
+        self.error_ratio_limit = crawler.settings.getfloat("RUN_ERROR_RATIO_LIMIT", 0.25)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -44,9 +45,7 @@ class CrawlRunRecorder:
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         counts = summarize_stats(stats)
-        status = "ok" if reason == "finished" and not counts["errors"] else "problems"
-        if reason != "finished" or not counts["pages"]:
-            status = "failed"
+        status = run_status(reason, counts, self.error_ratio_limit)
         db = open_archive(self.archive_path)
         db.execute(
             """UPDATE crawl_runs SET finished_at = ?, status = ?, finish_reason = ?, pages = ?,
@@ -90,6 +89,17 @@ def summarize_stats(stats: dict) -> dict:
         "dropped": under("danvan/dropped/"),
         "errors": errors,
     }
+
+
+def run_status(finish_reason: str, counts: dict, error_ratio_limit: float) -> str:
+    """ok; degraded when too many requests failed; failed when the run did not finish or fetched
+    nothing. A few dead links are part of any site and do not make a run degraded."""
+    if finish_reason != "finished" or not counts["pages"]:
+        return "failed"
+    attempts = counts["pages"] + sum(counts["errors"].values())
+    if sum(counts["errors"].values()) / attempts > error_ratio_limit:
+        return "degraded"
+    return "ok"
 
 
 def _now() -> str:

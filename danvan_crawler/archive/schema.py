@@ -146,6 +146,17 @@ def _create_version_1(db: sqlite_utils.Database) -> None:
     )
     db.execute(
         """
+        CREATE TABLE redirects (
+            from_url TEXT NOT NULL,
+            to_url TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            PRIMARY KEY (from_url, to_url)
+        )"""
+    )
+    db.execute(
+        """
         CREATE TABLE crawl_runs (
             id INTEGER PRIMARY KEY,
             started_at TEXT NOT NULL,

@@ -96,7 +96,7 @@ class ArchiveWriter:
                 )
                 self._write_children(article_id, article)
                 outcome = "updated"
-        for url in {article.url, article.canonical_url, *article.aliases}:
+        for url in {article.url, article.canonical_url}:
             self.db.execute(
                 "INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at) VALUES (?, ?, ?)",
                 [url, article_id, seen_at],

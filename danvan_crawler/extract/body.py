@@ -93,8 +93,12 @@ def extract_body(
             _drop(match.root)
 
     body = Body()
+    # lxml reuses an element's Python proxy only while one is alive, so the boxes are kept
+    # here (not just their ids) for the identity checks below to hold.
+    image_boxes: list[etree._Element] = []
     for query in image_containers:
         for match in tree.css(query):
+            image_boxes.append(match.root)
             caption = next(
                 (
                     text
@@ -104,20 +108,17 @@ def extract_body(
                 ),
                 None,
             )
-            for image in match.css("img"):
-                body.images.append(_image(image.root, base_url, caption))
-            for caption_query in image_captions:
-                for node in match.css(caption_query):
-                    _drop(node.root)
+            body.images.extend(_image(image.root, base_url, caption) for image in match.css("img"))
     captioned = {id(image["element"]) for image in body.images}
-    for image in tree.css("img"):
-        if id(image.root) not in captioned:
-            body.images.append(_image(image.root, base_url, None))
+    body.images.extend(
+        _image(image.root, base_url, None) for image in tree.css("img") if id(image.root) not in captioned
+    )
     body.images.sort(key=lambda image: _document_position(root, image["element"]))
     for image in body.images:
         del image["element"]
 
-    paragraphs = [paragraph for paragraph in _paragraphs(root) if paragraph.text]
+    skipped = {id(box) for box in image_boxes}
+    paragraphs = [paragraph for paragraph in _paragraphs(root, skipped) if paragraph.text]
     if source_line is not None:
         for paragraph in reversed(paragraphs[-3:]):
             found = source_line.search(paragraph.text)
@@ -133,6 +134,7 @@ def extract_body(
     body.paragraphs = [paragraph.text for paragraph in paragraphs]
     _drop_empty_blocks(root)
     _strip_unsafe_attributes(root)
+    _make_links_absolute(root, base_url)
     body.html = etree.tostring(root, encoding="unicode", method="html").strip()
     return body
 
@@ -146,18 +148,23 @@ def _image(element: etree._Element, base_url: str, caption: str | None) -> dict:
     }
 
 
-def _paragraphs(element: etree._Element):
-    """Yield paragraphs in document order: leaf blocks, and loose text between blocks."""
-    if not isinstance(element.tag, str):
+def _paragraphs(element: etree._Element, skipped: set[int]):
+    """Yield paragraphs in document order: leaf blocks, and loose text between blocks.
+
+    Elements in `skipped` (image boxes, whose captions belong to their images) yield nothing.
+    """
+    if not isinstance(element.tag, str) or id(element) in skipped:
         return
     if not _has_block_descendant(element):
         yield _Paragraph(_clean(visible_text_parts(element)), element)
         return
     loose: list[str] = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or _has_block_descendant(child)):
+        if isinstance(child.tag, str) and (
+            child.tag in BLOCK_TAGS or _has_block_descendant(child) or id(child) in skipped
+        ):
             yield _Paragraph(_clean(loose), None)
-            yield from _paragraphs(child)
+            yield from _paragraphs(child, skipped)
             loose = [child.tail or ""]
         else:
             loose.extend(visible_text_parts(child))
@@ -211,6 +218,14 @@ def _strip_unsafe_attributes(root: etree._Element) -> None:
         if isinstance(element.tag, str):
             for name in [name for name in element.attrib if UNSAFE_ATTRIBUTES.match(name)]:
                 del element.attrib[name]
+
+
+def _make_links_absolute(root: etree._Element, base_url: str) -> None:
+    for element in root.iter("a", "img"):
+        attribute = "href" if element.tag == "a" else "src"
+        value = element.get(attribute)
+        if value and not value.startswith(("#", "javascript:", "data:", "mailto:")):
+            element.set(attribute, urljoin(base_url, value.strip()))
 
 
 def _document_position(root: etree._Element, element: etree._Element) -> int:

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from danvan_crawler.urls import same_site
+from danvan_crawler.urls import canonical_url, same_site
 
 PROFILE_DIRECTORY = Path(__file__).parent
 
@@ -56,10 +56,11 @@ class SiteProfile:
         return same_site(url, list(self.domains))
 
     def is_article(self, url: str) -> bool:
-        return any(pattern.search(url) for pattern in self.article_patterns)
+        """Patterns see the URL without tracking parameters or fragment."""
+        return any(pattern.search(canonical_url(url)) for pattern in self.article_patterns)
 
     def is_listing(self, url: str) -> bool:
-        return any(pattern.search(url) for pattern in self.listing_patterns)
+        return any(pattern.search(canonical_url(url)) for pattern in self.listing_patterns)
 
 
 def load_profile(name_or_path: str | Path) -> SiteProfile:

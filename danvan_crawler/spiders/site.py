@@ -14,7 +14,6 @@ from twisted.python.failure import Failure
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.extract.article import extract_article
 from danvan_crawler.sites import load_profile
-from danvan_crawler.urls import request_url
 
 
 class SiteSpider(scrapy.Spider):
@@ -44,25 +43,16 @@ class SiteSpider(scrapy.Spider):
             return
         self.count("pages/listing")
         for link in self.link_extractor.extract_links(response):
-            url = request_url(link.url)
-            if self.profile.is_article(url):
-                yield scrapy.Request(
-                    url, callback=self.parse_article, errback=self.on_error, meta={"link_url": link.url}
-                )
-            elif self.profile.is_listing(url):
-                yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            if self.profile.is_article(link.url):
+                yield scrapy.Request(link.url, callback=self.parse_article, errback=self.on_error)
+            elif self.profile.is_listing(link.url):
+                yield scrapy.Request(link.url, callback=self.parse, errback=self.on_error)
 
     def parse_article(self, response: Response):
         if not self._is_text(response):
             return
         self.count("pages/article")
-        article = extract_article(response, self.profile, fetched_at=datetime.now(HO_CHI_MINH))
-        article.aliases = [
-            url
-            for url in (*response.meta.get("redirect_urls", ()), response.meta.get("link_url"))
-            if url and url != response.url
-        ]
-        yield article
+        yield extract_article(response, self.profile, fetched_at=datetime.now(HO_CHI_MINH))
 
     def on_error(self, failure: Failure) -> None:
         """Count and log a failed request; the crawl goes on."""
