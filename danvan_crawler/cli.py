@@ -49,8 +49,9 @@ def main() -> None:
     default=None,
     help="Serve and crawl another saved copy. Example: --mirror-dir fixtures",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's INFO log, not only warnings.")
 @db_option
-def crawl(sites, all_sites, max_pages, mirror, mirror_dir, db_path) -> None:
+def crawl(sites, all_sites, max_pages, mirror, mirror_dir, verbose, db_path) -> None:
     """Crawl SITES into the archive. Example: danvan crawl danvanhungyen --mirror"""
     db_path = db_path or default_archive_path()
     if mirror_dir:
@@ -68,7 +69,13 @@ def crawl(sites, all_sites, max_pages, mirror, mirror_dir, db_path) -> None:
         open_archive(db_path).close()
     except ArchiveError as error:
         _fail(str(error))
-    results = run_crawl(profiles, db_path, max_pages=max_pages, mirror_directory=mirror_directory)
+    results = run_crawl(
+        profiles,
+        db_path,
+        max_pages=max_pages,
+        mirror_directory=mirror_directory,
+        extra_settings={"LOG_LEVEL": "INFO" if verbose else "WARNING"},
+    )
     db = open_archive(db_path)
     click.echo(format_summary(archive_summary(db, run_ids=[result["run_id"] for result in results])))
     db.close()

@@ -50,7 +50,7 @@ def run_crawl(
     try:
         if server is not None:
             overrides.update(mirror_overrides(server))
-        process = CrawlerProcess(project_settings(**overrides), install_root_handler=True)
+        process = CrawlerProcess(project_settings(**overrides))
         crawlers = []
         for profile in profiles:
             crawler = process.create_crawler(SiteSpider)
