@@ -109,7 +109,9 @@ class ArchiveWriterPipeline(_StatsMixin):
 
     def open_spider(self) -> None:
         self.writer = ArchiveWriter(open_archive(self.archive_path or default_archive_path()))
-        self.writer.register_site(self.crawler.spider.profile)
+        spider = self.crawler.spider
+        for profile in filter(None, (spider.profile, spider.moved_to)):
+            self.writer.register_site(profile)
 
     def process_item(self, item: Article) -> Article:
         self.pending.append(item)

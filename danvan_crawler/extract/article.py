@@ -72,9 +72,13 @@ def extract_article(
         *metadata.modified,
         *all_texts(page, selectors.get("modified", ())),
     ]
+    ignored = {name.casefold() for name in profile.ignore_authors}
     author = first_text(page, selectors.get("author", ()))
+    generic_author = metadata.author if (metadata.author or "").casefold() not in ignored else None
+    if (author or "").casefold() in ignored:
+        author = None
     article.author = _with_source(article, "author", author, "profile") or _with_source(
-        article, "author", metadata.author, "generic"
+        article, "author", generic_author, "generic"
     )
     category = first_text(page, selectors.get("category", ()))
     article.category = _with_source(article, "category", category, "profile") or _with_source(
@@ -92,9 +96,12 @@ def _with_source(article: Article, field: str, value: str | None, path: str) -> 
 
 
 def _canonical(url: str, metadata, profile: SiteProfile) -> str:
-    for declared in (metadata.canonical, metadata.og_url):
-        if declared and profile.owns(declared):
-            return canonical_url(declared, profile.preferred_host)
+    """The first declared canonical URL (in the profile's order) that stays on the site."""
+    declared = {"link": metadata.canonical, "og:url": metadata.og_url, "url": url}
+    for source in profile.canonical_sources:
+        candidate = declared[source]
+        if candidate and profile.owns(candidate):
+            return canonical_url(candidate, profile.preferred_host)
     return canonical_url(url, profile.preferred_host)
 
 

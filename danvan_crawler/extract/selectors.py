@@ -45,10 +45,14 @@ def all_texts(root: Selector, queries: tuple[str, ...]) -> list[str]:
 
 
 def first_node(root: Selector, queries: tuple[str, ...]) -> Selector | None:
+    """The first element a query finds; HTML held in a JSON string (JMESPath) is parsed."""
     for query in queries:
-        matches = select(root, query)
-        if matches and isinstance(matches[0], Selector) and not isinstance(matches[0].root, str):
-            return matches[0]
+        for match in select(root, query):
+            if isinstance(match, str):
+                if match.strip():
+                    return Selector(text=f"<div>{match}</div>").css("body > div")[0]
+            elif not isinstance(match.root, str):
+                return match
     return None
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from danvan_crawler.urls import canonical_url, same_site
 
 PROFILE_DIRECTORY = Path(__file__).parent
+BASE_DIRECTORY = PROFILE_DIRECTORY / "bases"
+CANONICAL_SOURCES = ("link", "og:url", "url")
 
 FIELDS = ("title", "summary", "body", "published", "modified", "author", "category", "tags")
 
@@ -44,6 +46,16 @@ class SiteProfile:
     boilerplate_lines: tuple[re.Pattern[str], ...] = ()
     source_line: re.Pattern[str] | None = None
     related: tuple[RelatedBlock, ...] = ()
+    ignore_authors: tuple[str, ...] = ()
+    canonical_sources: tuple[str, ...] = ("link", "og:url")
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listing_areas: tuple[str, ...] = ()
+    excluded_patterns: tuple[re.Pattern[str], ...] = ()
+    moved_to: str | None = None
+    prime_urls: tuple[str, ...] = ()
+    cookies: dict[str, str] = field(default_factory=dict)
+    legacy_tls: bool = False
     language: str = "vi"
     evidence: dict[str, list[str]] = field(default_factory=dict)
     path: Path | None = None
@@ -57,10 +69,16 @@ class SiteProfile:
 
     def is_article(self, url: str) -> bool:
         """Patterns see the URL without tracking parameters or fragment."""
-        return any(pattern.search(canonical_url(url)) for pattern in self.article_patterns)
+        return self._matches(url, self.article_patterns)
 
     def is_listing(self, url: str) -> bool:
-        return any(pattern.search(canonical_url(url)) for pattern in self.listing_patterns)
+        return self._matches(url, self.listing_patterns)
+
+    def _matches(self, url: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
+        canonical = canonical_url(url)
+        if any(pattern.search(canonical) for pattern in self.excluded_patterns):
+            return False
+        return any(pattern.search(canonical) for pattern in patterns)
 
 
 def load_profile(name_or_path: str | Path) -> SiteProfile:
@@ -71,11 +89,36 @@ def load_profile(name_or_path: str | Path) -> SiteProfile:
     if not path.is_file():
         known = ", ".join(known_site_names()) or "none"
         raise ProfileError(f"unknown site {str(name_or_path)!r}; known sites: {known}")
+    return profile_from_mapping(_read_with_bases(path), path)
+
+
+def _read_with_bases(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The profile's data, on top of the CMS-family base it `extends` (bases/<name>.toml)."""
+    if path in seen:
+        raise ProfileError(f"{path}: profiles extend each other in a loop")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"{path}: not valid TOML: {error}") from error
-    return profile_from_mapping(data, path)
+    base_name = data.pop("extends", None)
+    if base_name is None:
+        return data
+    base_path = BASE_DIRECTORY / f"{base_name}.toml"
+    if not base_path.is_file():
+        known = ", ".join(sorted(p.stem for p in BASE_DIRECTORY.glob("*.toml"))) or "none"
+        raise ProfileError(f"{path}: extends unknown base {base_name!r}; known bases: {known}")
+    return _merged(_read_with_bases(base_path, (*seen, path)), data)
+
+
+def _merged(base: dict, override: dict) -> dict:
+    """Tables merge key by key; any other value, lists included, replaces the base's."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = _merged(base[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def load_all_profiles() -> list[SiteProfile]:
@@ -110,6 +153,10 @@ def profile_from_mapping(data: dict, path: Path | None = None) -> SiteProfile:
     images = data.get("images", {})
     boilerplate = data.get("boilerplate", {})
     source_line = boilerplate.get("source_line")
+    access = data.get("access", {})
+    canonical_sources = _as_tuple(urls.get("canonical", ("link", "og:url")))
+    if set(canonical_sources) - set(CANONICAL_SOURCES):
+        raise ProfileError(f"{where}: urls.canonical takes {CANONICAL_SOURCES}, not {canonical_sources}")
     return SiteProfile(
         name=data["name"],
         title=data.get("title", data["name"]),
@@ -127,6 +174,16 @@ def profile_from_mapping(data: dict, path: Path | None = None) -> SiteProfile:
         related=tuple(
             RelatedBlock(label=block["label"], items=block["items"]) for block in data.get("related", [])
         ),
+        ignore_authors=_as_tuple(boilerplate.get("ignore_authors", ())),
+        canonical_sources=canonical_sources,
+        feeds=_as_tuple(urls.get("feeds", ())),
+        sitemaps=_as_tuple(urls.get("sitemaps", ())),
+        listing_areas=_as_tuple(urls.get("listing_areas", ())),
+        excluded_patterns=_compile_all(urls.get("exclude", []), where),
+        moved_to=data.get("moved_to"),
+        prime_urls=_as_tuple(access.get("prime_urls", ())),
+        cookies=dict(access.get("cookies", {})),
+        legacy_tls=bool(access.get("legacy_tls", False)),
         language=data.get("language", "vi"),
         evidence=data.get("evidence", {}),
         path=path,
