@@ -3,7 +3,9 @@
 A mirror folder holds one sub-folder per site with a `mirror.json` route table:
 `{"host": "danvanhungyen.vn", "routes": {"/": "home.html", "/old.html": {"status": 301,
 "location": "/new.html"}, ...}}`. A route is a file path, or an object with `file`, `status`,
-`location`, `content_type`, `delay` (seconds before answering) or `body_size` (bytes of filler).
+`location`, `content_type`, `delay` (seconds before answering), `body_size` (bytes of filler),
+`set_cookie` (a Set-Cookie header value) or `requires_cookie` (a cookie name: without it the
+answer is a 302 back to the same path that sets the cookie, as qdnd.vn's feeds do).
 Unlisted paths are 404s.
 
 `MirrorServer` serves every site of a folder on one ephemeral port, as
@@ -131,8 +133,15 @@ class MirrorServer:
                     )
                     return
                 time.sleep(route.get("delay", 0))
+                required = route.get("requires_cookie")
+                if required and f"{required}=" not in (self.headers.get("Cookie") or ""):
+                    headers = {"Location": "/" + rest, "Set-Cookie": f"{required}=mirror; Path=/"}
+                    self._answer(302, b"", None, headers)
+                    return
                 status = route.get("status", 200)
                 headers = {}
+                if "set_cookie" in route:
+                    headers["Set-Cookie"] = route["set_cookie"]
                 if "location" in route:
                     headers["Location"] = route["location"]
                 if "file" in route:

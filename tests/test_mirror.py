@@ -60,3 +60,26 @@ def test_routes_files_statuses_and_404(mirror_folder):
 def test_only_loopback_is_bound(mirror_folder):
     with MirrorServer(mirror_folder) as server:
         assert server.base_url("example.vn").startswith("http://127.0.0.1:")
+
+
+def test_a_cookie_protected_route_redirects_to_itself_until_the_cookie_is_sent(tmp_path):
+    site = tmp_path / "feeds"
+    site.mkdir()
+    (site / "feed.xml").write_text("<rss/>", encoding="utf-8")
+    (site / "mirror.json").write_text(
+        json.dumps(
+            {"host": "feeds.vn", "routes": {"/rss/all.rss": {"file": "feed.xml", "requires_cookie": "sid"}}}
+        ),
+        encoding="utf-8",
+    )
+    with MirrorServer(tmp_path) as server:
+        url = server.base_url("feeds.vn") + "/rss/all.rss"
+        parts = urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+        connection.request("GET", parts.path)
+        first = connection.getresponse()
+        first.read()
+        assert (first.status, first.headers["Set-Cookie"]) == (302, "sid=mirror; Path=/")
+        connection.request("GET", parts.path, headers={"Cookie": "sid=mirror"})
+        second = connection.getresponse()
+        assert (second.status, second.read()) == (200, b"<rss/>")
