@@ -22,6 +22,9 @@ test: install
 	$(BIN)/ruff check danvan_crawler tests bench
 	$(BIN)/python -m pytest
 
+bench: install
+	$(BIN)/python -m bench.run
+
 lint: install
 	$(BIN)/ruff check danvan_crawler tests bench
 

@@ -16,7 +16,7 @@ from danvan_crawler.archive import default_archive_path, open_archive
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
 from danvan_crawler.items import Article
-from danvan_crawler.text import match_key, normalize_text
+from danvan_crawler.text import match_key, normalize_text, repair_mojibake
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,11 @@ class ValidateArticlePipeline(_StatsMixin):
         return item
 
 
+def clean_text(text: str) -> str:
+    """Stored form of extracted text: mojibake undone first, then normalised."""
+    return normalize_text(repair_mojibake(text))
+
+
 class NormalizeTextPipeline(_StatsMixin):
     """Stores text as NFC with clean spaces, and the content hash over the match key."""
 
@@ -56,17 +61,17 @@ class NormalizeTextPipeline(_StatsMixin):
         for name in ("title", "summary", "author", "source", "category"):
             value = getattr(item, name)
             if value is not None:
-                setattr(item, name, normalize_text(value) or None)
+                setattr(item, name, clean_text(value) or None)
         item.body_text = "\n\n".join(
             paragraph
-            for paragraph in (normalize_text(part) for part in item.body_text.split("\n\n"))
+            for paragraph in (clean_text(part) for part in item.body_text.split("\n\n"))
             if paragraph
         )
-        item.tags = [tag for tag in (normalize_text(tag) for tag in item.tags) if tag]
+        item.tags = [tag for tag in (clean_text(tag) for tag in item.tags) if tag]
         for image in item.images:
-            image["caption"] = normalize_text(image["caption"]) if image["caption"] else None
+            image["caption"] = clean_text(image["caption"]) if image["caption"] else None
         for link in item.related:
-            link["title"] = normalize_text(link["title"])
+            link["title"] = clean_text(link["title"])
         item.content_hash = content_hash(item.title, item.body_text)
         return item
 

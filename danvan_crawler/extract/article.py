@@ -12,12 +12,17 @@ from scrapy.http import TextResponse
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.extract.body import extract_body
 from danvan_crawler.extract.metadata import read_metadata
-from danvan_crawler.extract.selectors import all_texts, first_node, first_text, node_text
+from danvan_crawler.extract.selectors import all_texts, first_node, first_text, node_text, select
 from danvan_crawler.items import Article
 from danvan_crawler.sites import SiteProfile
 from danvan_crawler.urls import canonical_url
 
 TRAILING_DATE = re.compile(r"\(?\s*([^()]*\d[^()]*?)\s*\)?\s*$")
+DATE_LIKE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|\d{4}-\d{2}-\d{2}|tháng\s+\d")
+NEAR_TITLE = (
+    "xpath:(//h1)[1]/following-sibling::*[position() <= 3]",
+    "xpath:(//h1)[1]/../following-sibling::*[position() <= 2]",
+)
 
 
 def extract_article(
@@ -67,7 +72,7 @@ def extract_article(
             article.field_sources["source"] = "profile"
 
     visible_dates = [text for text in all_texts(page, selectors.get("published", ())) if text]
-    article.date_candidates = [*metadata.published, *visible_dates]
+    article.date_candidates = [*metadata.published, *visible_dates, *_dates_near_title(page)]
     article.modified_candidates = [
         *metadata.modified,
         *all_texts(page, selectors.get("modified", ())),
@@ -87,6 +92,17 @@ def extract_article(
     article.tags = all_texts(page, selectors.get("tags", ())) or metadata.keywords
     article.related = _related_links(page, response.url, profile)
     return article
+
+
+def _dates_near_title(page: Selector) -> list[str]:
+    """Short date-like texts just after the first h1: the last resort for a page's date."""
+    texts = []
+    for query in NEAR_TITLE:
+        for match in select(page, query):
+            text = node_text(match)
+            if len(text) <= 80 and DATE_LIKE.search(text):
+                texts.append(text)
+    return texts
 
 
 def _with_source(article: Article, field: str, value: str | None, path: str) -> str | None:

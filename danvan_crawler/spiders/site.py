@@ -104,9 +104,10 @@ class SiteSpider(scrapy.Spider):
         """RSS or Atom: every item link is a candidate article. Entities are never resolved."""
         self.count("pages/feed")
         feed = Selector(text=response.text, type="xml", huge_tree=False)
-        links = feed.xpath("//item/link/text()").getall() + feed.xpath(
-            "//*[local-name()='entry']/*[local-name()='link']/@href"
-        ).getall()
+        links = (
+            feed.xpath("//item/link/text()").getall()
+            + feed.xpath("//*[local-name()='entry']/*[local-name()='link']/@href").getall()
+        )
         for url in links:
             yield from self._follow(response.urljoin(url.strip()))
 
