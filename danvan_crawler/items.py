@@ -28,6 +28,9 @@ class Article:
     related: list[dict[str, Any]] = field(default_factory=list)
     language: str = "vi"
     content_hash: str = ""
+    # match_key of the title and of the body: for the content hash, near-duplicates and search.
+    title_key: str = ""
+    body_key: str = ""
     fetched_at: datetime | None = None
     http_status: int = 200
     # Raw date strings in order of trust (machine-readable first); the date pipeline picks one.

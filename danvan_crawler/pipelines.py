@@ -72,7 +72,8 @@ class NormalizeTextPipeline(_StatsMixin):
             image["caption"] = clean_text(image["caption"]) if image["caption"] else None
         for link in item.related:
             link["title"] = clean_text(link["title"])
-        item.content_hash = content_hash(item.title, item.body_text)
+        item.title_key, item.body_key = match_key(item.title), match_key(item.body_text)
+        item.content_hash = content_hash(item.title_key, item.body_key)
         return item
 
 
@@ -142,9 +143,9 @@ def prepare_article(item: Article) -> Article:
     return ResolveDatesPipeline().process_item(NormalizeTextPipeline().process_item(item))
 
 
-def content_hash(title: str, body_text: str) -> str:
-    """A hash that ignores spelling variants (tone-mark style, NFC/NFD, case, spaces)."""
-    return hashlib.sha1(match_key(f"{title}\n{body_text}").encode("utf-8")).hexdigest()
+def content_hash(title_key: str, body_key: str) -> str:
+    """A hash over match keys, so spelling variants (tone style, NFC/NFD, case, spaces) agree."""
+    return hashlib.sha1(f"{title_key}\n{body_key}".encode()).hexdigest()
 
 
 def _first_date(candidates: list[str], now: datetime):

@@ -46,6 +46,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "danvan_crawler.archive.runs.CrawlRunRecorder": 500,
     "danvan_crawler.archive.redirects.RedirectRecorder": 510,
+    "danvan_crawler.archive.raw_pages.RawPageRecorder": 520,
 }
 
 ARCHIVE_PATH = os.environ.get("DANVAN_DB", "data/archive.db")

@@ -50,7 +50,7 @@ class CrawlRunRecorder:
         db.execute(
             """UPDATE crawl_runs SET finished_at = ?, status = ?, finish_reason = ?, pages = ?,
                articles_new = ?, articles_updated = ?, articles_unchanged = ?, duplicates = ?,
-               dropped = ?, errors = ?, stats = ? WHERE id = ?""",
+               republications = ?, dropped = ?, errors = ?, stats = ? WHERE id = ?""",
             [
                 _now(),
                 status,
@@ -60,6 +60,7 @@ class CrawlRunRecorder:
                 counts["updated"],
                 counts["unchanged"],
                 counts["duplicate"],
+                counts["republication"],
                 json.dumps(counts["dropped"], ensure_ascii=False),
                 json.dumps(counts["errors"], ensure_ascii=False),
                 json.dumps(stats, default=str, ensure_ascii=False),
@@ -86,6 +87,7 @@ def summarize_stats(stats: dict) -> dict:
         "updated": stats.get("danvan/articles/updated", 0),
         "unchanged": stats.get("danvan/articles/unchanged", 0),
         "duplicate": stats.get("danvan/articles/duplicate", 0),
+        "republication": stats.get("danvan/articles/republication", 0),
         "dropped": under("danvan/dropped/"),
         "errors": errors,
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_ARCHIVE_PATH = Path("data/archive.db")
 BUSY_TIMEOUT_MS = 30_000
 
@@ -177,4 +177,137 @@ def _create_version_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_version_1]
+def _upgrade_to_version_2(db: sqlite_utils.Database) -> None:
+    """Versions, raw pages, republications, search keys and full-text indexes, and views."""
+    _execute_script(
+        db,
+        """
+        CREATE TABLE article_versions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            fetched_at TEXT,
+            title TEXT NOT NULL,
+            summary TEXT,
+            body_text TEXT NOT NULL,
+            body_html TEXT,
+            published_at TEXT,
+            author TEXT,
+            source TEXT,
+            content_hash TEXT NOT NULL,
+            PRIMARY KEY (article_id, version)
+        );
+        CREATE TABLE raw_pages (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            final_url TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            redirect_chain TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            body_sha1 TEXT NOT NULL,
+            body_size INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            UNIQUE (final_url, body_sha1)
+        );
+        CREATE INDEX raw_pages_final_url ON raw_pages(final_url, fetched_at);
+        CREATE TABLE republications (
+            original_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            copy_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            similarity REAL NOT NULL,
+            detected_at TEXT NOT NULL,
+            PRIMARY KEY (original_id, copy_id)
+        );
+        CREATE INDEX republications_copy ON republications(copy_id);
+        CREATE TABLE article_signatures (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            signature BLOB NOT NULL
+        );
+        CREATE TABLE article_bands (
+            band_key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (band_key, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_bands_article ON article_bands(article_id);
+        CREATE TABLE article_search (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            title_key TEXT NOT NULL,
+            body_key TEXT NOT NULL,
+            title_fold TEXT NOT NULL,
+            body_fold TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE search_exact USING fts5(
+            title_key, body_key, content='article_search', content_rowid='article_id',
+            tokenize='unicode61 remove_diacritics 0'
+        );
+        CREATE VIRTUAL TABLE search_folded USING fts5(
+            title_fold, body_fold, content='article_search', content_rowid='article_id',
+            tokenize='unicode61 remove_diacritics 0'
+        );
+        CREATE TRIGGER article_search_insert AFTER INSERT ON article_search BEGIN
+            INSERT INTO search_exact(rowid, title_key, body_key)
+                VALUES (new.article_id, new.title_key, new.body_key);
+            INSERT INTO search_folded(rowid, title_fold, body_fold)
+                VALUES (new.article_id, new.title_fold, new.body_fold);
+        END;
+        CREATE TRIGGER article_search_delete AFTER DELETE ON article_search BEGIN
+            INSERT INTO search_exact(search_exact, rowid, title_key, body_key)
+                VALUES ('delete', old.article_id, old.title_key, old.body_key);
+            INSERT INTO search_folded(search_folded, rowid, title_fold, body_fold)
+                VALUES ('delete', old.article_id, old.title_fold, old.body_fold);
+        END;
+        CREATE TRIGGER article_search_update AFTER UPDATE ON article_search BEGIN
+            INSERT INTO search_exact(search_exact, rowid, title_key, body_key)
+                VALUES ('delete', old.article_id, old.title_key, old.body_key);
+            INSERT INTO search_folded(search_folded, rowid, title_fold, body_fold)
+                VALUES ('delete', old.article_id, old.title_fold, old.body_fold);
+            INSERT INTO search_exact(rowid, title_key, body_key)
+                VALUES (new.article_id, new.title_key, new.body_key);
+            INSERT INTO search_folded(rowid, title_fold, body_fold)
+                VALUES (new.article_id, new.title_fold, new.body_fold);
+        END;
+        ALTER TABLE crawl_runs ADD COLUMN republications INTEGER;
+        CREATE VIEW unique_articles AS
+            SELECT * FROM articles WHERE id NOT IN (SELECT copy_id FROM republications);
+        CREATE VIEW unique_articles_per_site_month AS
+            SELECT site, substr(published_date, 1, 7) AS month, COUNT(*) AS articles
+            FROM unique_articles WHERE published_date IS NOT NULL
+            GROUP BY site, month ORDER BY site, month;
+        CREATE VIEW republication_links AS
+            SELECT r.original_id, o.site AS original_site, o.title AS original_title,
+                   o.published_at AS original_published_at, o.canonical_url AS original_url,
+                   r.copy_id, c.site AS copy_site, c.title AS copy_title,
+                   c.published_at AS copy_published_at, c.canonical_url AS copy_url, r.similarity
+            FROM republications r JOIN articles o ON o.id = r.original_id
+            JOIN articles c ON c.id = r.copy_id;
+        """,
+    )
+    _backfill_keys(db)
+
+
+def _execute_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: executescript() would commit the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+def _backfill_keys(db: sqlite_utils.Database) -> None:
+    """Search keys and near-duplicate signatures for articles written before version 2."""
+    from danvan_crawler.archive.dedup import RepublicationIndex
+    from danvan_crawler.text import fold_match_key, match_key
+
+    republications = RepublicationIndex(db)
+    rows = db.execute("SELECT id, title, body_text FROM articles").fetchall()
+    for article_id, title, body_text in rows:
+        title_key, body_key = match_key(title), match_key(body_text)
+        db.execute(
+            "INSERT INTO article_search VALUES (?, ?, ?, ?, ?)",
+            [article_id, title_key, body_key, fold_match_key(title_key), fold_match_key(body_key)],
+        )
+        republications.add(article_id, f"{title_key} {body_key}")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_version_1, _upgrade_to_version_2]

@@ -36,8 +36,10 @@ def archive_summary(db: sqlite_utils.Database, run_ids: list[int] | None = None)
         run["dropped"] = json.loads(run["dropped"] or "{}")
         run["errors"] = json.loads(run["errors"] or "{}")
         run.pop("stats", None)
+    republications = db.execute("SELECT COUNT(*) FROM republications").fetchone()[0]
     return {
         "articles": sum(site["articles"] for site in sites),
+        "republications": republications,
         "sites": sites,
         "runs": runs,
     }
@@ -45,7 +47,10 @@ def archive_summary(db: sqlite_utils.Database, run_ids: list[int] | None = None)
 
 def format_summary(summary: dict) -> str:
     """The summary as a short plain-text report."""
-    lines = [f"Archive: {summary['articles']} articles from {len(summary['sites'])} sites"]
+    lines = [
+        f"Archive: {summary['articles']} articles from {len(summary['sites'])} sites,"
+        f" {summary['republications']} republished across sites"
+    ]
     for site in summary["sites"]:
         span = f"{site['first_date']} .. {site['last_date']}" if site["first_date"] else "no dates"
         lines.append(
@@ -59,7 +64,7 @@ def format_summary(summary: dict) -> str:
             f"  #{run['id']} {run['sites']:<18} {run['status']:<8} {run['finish_reason'] or '-':<9}"
             f" pages {run['pages'] or 0}, new {run['articles_new'] or 0},"
             f" updated {run['articles_updated'] or 0}, unchanged {run['articles_unchanged'] or 0},"
-            f" duplicates {run['duplicates'] or 0}"
+            f" duplicates {run['duplicates'] or 0}, republications {run['republications'] or 0}"
         )
         if run["dropped"]:
             lines.append("     dropped: " + ", ".join(f"{k} {v}" for k, v in run["dropped"].items()))

@@ -8,8 +8,10 @@ from datetime import date, datetime
 
 import sqlite_utils
 
+from danvan_crawler.archive.dedup import RepublicationIndex
 from danvan_crawler.items import Article
 from danvan_crawler.sites import SiteProfile
+from danvan_crawler.text import fold_match_key
 
 ARTICLE_COLUMNS = (
     "site",
@@ -45,6 +47,7 @@ class ArchiveWriter:
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
+        self.republications = RepublicationIndex(db)
 
     def register_site(self, profile: SiteProfile) -> None:
         self.db.execute(
@@ -54,21 +57,25 @@ class ArchiveWriter:
             [profile.name, profile.title, profile.base_url, json.dumps(list(profile.domains))],
         )
 
-    def write(self, articles: list[Article]) -> Counter:
-        """Write a batch in one transaction; returns how many were new, updated, unchanged."""
+    def write(self, articles: list[Article], *, refresh: bool = False) -> Counter:
+        """Write a batch in one transaction; returns how many were new, updated, unchanged, ….
+
+        With `refresh` (re-extraction), an article whose content is unchanged still gets its
+        other fields (date, author, source, images, related links) rewritten in place.
+        """
         outcomes: Counter = Counter()
         connection = self.db.conn
         connection.execute("BEGIN IMMEDIATE")
         try:
             for article in articles:
-                outcomes[self._write_one(article)] += 1
+                outcomes[self._write_one(article, outcomes, refresh)] += 1
         except BaseException:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
         return outcomes
 
-    def _write_one(self, article: Article) -> str:
+    def _write_one(self, article: Article, outcomes: Counter, refresh: bool) -> str:
         seen_at = iso(article.fetched_at)
         existing = self._find(article)
         row = self._row(article)
@@ -80,28 +87,64 @@ class ArchiveWriter:
             )
             article_id = cursor.lastrowid
             self._write_children(article_id, article)
+            self._index(article_id, article, seen_at, outcomes)
             outcome = "new"
         else:
             article_id, stored_hash, stored_canonical = existing
-            if stored_hash == article.content_hash:
+            row["canonical_url"] = stored_canonical
+            if stored_hash == article.content_hash and not refresh:
                 self.db.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [seen_at, article_id])
-                outcome = "unchanged" if stored_canonical == article.canonical_url else "duplicate"
+                known = self.db.execute(
+                    "SELECT 1 FROM article_urls WHERE url = ? AND article_id = ?", [article.url, article_id]
+                ).fetchone()
+                outcome = "unchanged" if known else "duplicate"
             else:
-                row["canonical_url"] = stored_canonical
+                changed = stored_hash != article.content_hash
+                if changed:
+                    self._keep_version(article_id)
                 assignments = ", ".join(f"{column} = ?" for column in ARTICLE_COLUMNS)
                 self.db.execute(
-                    f"UPDATE articles SET {assignments}, last_seen_at = ?, version = version + 1"
-                    " WHERE id = ?",
-                    [row[column] for column in ARTICLE_COLUMNS] + [seen_at, article_id],
+                    f"UPDATE articles SET {assignments}, last_seen_at = MAX(last_seen_at, ?),"
+                    " version = version + ? WHERE id = ?",
+                    [row[column] for column in ARTICLE_COLUMNS] + [seen_at, int(changed), article_id],
                 )
                 self._write_children(article_id, article)
-                outcome = "updated"
+                if changed:
+                    self.db.execute("DELETE FROM article_search WHERE article_id = ?", [article_id])
+                    self._index(article_id, article, seen_at, outcomes)
+                outcome = "updated" if changed else "refreshed"
         for url in {article.url, article.canonical_url}:
             self.db.execute(
                 "INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at) VALUES (?, ?, ?)",
                 [url, article_id, seen_at],
             )
         return outcome
+
+    def _index(self, article_id: int, article: Article, seen_at: str | None, outcomes: Counter) -> None:
+        """Search keys (the FTS triggers follow) and near-duplicate bands, in this transaction."""
+        self.db.execute(
+            "INSERT INTO article_search VALUES (?, ?, ?, ?, ?)",
+            [
+                article_id,
+                article.title_key,
+                article.body_key,
+                fold_match_key(article.title_key),
+                fold_match_key(article.body_key),
+            ],
+        )
+        if self.republications.add(article_id, f"{article.title_key} {article.body_key}", seen_at):
+            outcomes["republication"] += 1
+
+    def _keep_version(self, article_id: int) -> None:
+        """The stored content becomes a version before the article row shows the new one."""
+        self.db.execute(
+            """INSERT INTO article_versions (article_id, version, fetched_at, title, summary, body_text,
+                   body_html, published_at, author, source, content_hash)
+               SELECT id, version, COALESCE(fetched_at, last_seen_at), title, summary, body_text,
+                   body_html, published_at, author, source, content_hash
+               FROM articles WHERE id = ?""",
+            [article_id],
+        )
 
     def _find(self, article: Article) -> tuple[int, str, str] | None:
         """The stored article this one is: same canonical URL, a known alias, or same content."""

@@ -14,6 +14,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from danvan_crawler.archive.raw_pages import RAW_PAGE_META
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.extract.article import extract_article
 from danvan_crawler.sites import SiteProfile, load_profile
@@ -149,7 +150,9 @@ class SiteSpider(scrapy.Spider):
     def _follow(self, url: str) -> Iterator[scrapy.Request]:
         profile = self._profile_for(url)
         if profile.is_article(url):
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+            yield scrapy.Request(
+                url, callback=self.parse_article, errback=self.on_error, meta={RAW_PAGE_META: True}
+            )
         elif profile.is_listing(url):
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
 

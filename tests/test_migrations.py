@@ -1,0 +1,49 @@
+"""An archive written by schema version 1 opens, upgrades in place, and keeps its data."""
+
+import sqlite3
+
+import sqlite_utils
+
+from danvan_crawler.archive import open_archive
+from danvan_crawler.archive.schema import MIGRATIONS, SCHEMA_VERSION
+from danvan_crawler.archive.search import search
+from tests.archive_helpers import paragraphs
+
+BODY = paragraphs(6, "công tác dân vận")
+
+
+def version_1_archive(path):
+    connection = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(connection)
+    MIGRATIONS[0](db)
+    connection.execute("PRAGMA user_version = 1")
+    for site in ("danvan", "danvanhungyen"):
+        connection.execute("INSERT INTO sites (name) VALUES (?)", [site])
+    for number, (site, published) in enumerate([("danvan", "2020-12-28"), ("danvanhungyen", "2020-12-29")]):
+        connection.execute(
+            """INSERT INTO articles (site, url, canonical_url, title, body_text, content_hash,
+                   published_at, published_date, first_seen_at, last_seen_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [site, f"https://{site}.vn/{number}", f"https://{site}.vn/{number}", "Giao ban dân vận", BODY,
+             f"hash-{number}", published, published, "2021-01-01", "2021-01-01"],
+        )  # fmt: skip
+    connection.close()
+
+
+def test_version_1_archive_is_upgraded_with_its_data(archive_path):
+    version_1_archive(archive_path)
+    db = open_archive(archive_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
+    assert [hit.article_id for hit in search(db, "dân vận")] == [1, 2]
+    assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
+        ("danvan", "danvanhungyen")
+    ]
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_upgraded_archive_opens_again_without_change(archive_path):
+    version_1_archive(archive_path)
+    open_archive(archive_path).close()
+    db = open_archive(archive_path)
+    assert db.execute("SELECT COUNT(*) FROM article_search").fetchone()[0] == 2

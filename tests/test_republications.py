@@ -1,0 +1,81 @@
+"""Near-duplicates across sites: each copy kept, the earliest linked as the original."""
+
+from datetime import datetime
+
+import pytest
+
+from danvan_crawler.archive.dedup import minhash_signature, similarity
+from danvan_crawler.dates import HO_CHI_MINH
+from danvan_crawler.text import match_key
+from tests.archive_helpers import make_article, new_writer, paragraphs
+
+BODY = paragraphs(8, "công tác dân vận")
+
+
+def when(day: int) -> datetime:
+    return datetime(2020, 12, day, 17, 45, tzinfo=HO_CHI_MINH)
+
+
+@pytest.fixture
+def writer(archive_path):
+    return new_writer(archive_path)
+
+
+def links(writer):
+    return writer.db.execute(
+        "SELECT original_site, copy_site FROM republication_links ORDER BY copy_site"
+    ).fetchall()
+
+
+def test_two_sites_republishing_one_article_are_linked_to_the_earliest(writer):
+    copy_one = make_article(
+        "danvanhungyen", "giao-ban-1523", "Giao ban", BODY + "\n\nNguồn: Danvan.vn", when(29)
+    )
+    copy_two = make_article(
+        "tuyenquang", "giao-ban-88", "Giao ban", BODY.replace("Đoạn 3", "Phần 3"), when(30)
+    )
+    original = make_article("danvan", "giao-ban-57265", "Giao ban", BODY, when(28))
+    outcomes = writer.write([copy_one, copy_two, original])
+    assert outcomes["new"] == 3
+    assert links(writer) == [("danvan", "danvanhungyen"), ("danvan", "tuyenquang")]
+    assert writer.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 3
+
+
+def test_a_dropped_paragraph_is_still_a_republication(writer):
+    shorter = "\n\n".join(part for number, part in enumerate(BODY.split("\n\n")) if number != 3)
+    writer.write([make_article("danvan", "a-1", "Sơ kết", BODY, when(12))])
+    writer.write([make_article("danvanhungyen", "a-2", "Sơ kết", shorter, when(13))])
+    similarity_value = writer.db.execute("SELECT similarity FROM republications").fetchone()[0]
+    assert links(writer) == [("danvan", "danvanhungyen")]
+    assert 0.8 <= similarity_value < 1.0
+
+
+def test_unrelated_articles_and_same_site_articles_are_not_linked(writer):
+    writer.write([
+        make_article("danvan", "a-1", "Giao ban", BODY, when(1)),
+        make_article("danvan", "a-2", "Giao ban lần hai", BODY + "\n\nThêm một đoạn.", when(2)),
+        make_article("danvanhungyen", "b-1", "Khác", paragraphs(8, "phòng chống dịch COVID-19"), when(3)),
+    ])  # fmt: skip
+    assert links(writer) == []
+
+
+def test_unique_articles_view_leaves_copies_out(writer):
+    writer.write([
+        make_article("danvan", "a-1", "Giao ban", BODY, when(28)),
+        make_article("danvanhungyen", "b-1", "Giao ban", BODY, when(29)),
+    ])  # fmt: skip
+    assert writer.db.execute("SELECT site FROM unique_articles").fetchall() == [("danvan",)]
+
+
+def test_signature_agrees_across_spelling_variants():
+    first = minhash_signature(match_key("hòa bình thủy lợi " * 10))
+    second = minhash_signature(match_key("Hoà bình thuỷ lợi " * 10))
+    assert similarity(first, second) == 1.0
+
+
+def test_candidate_lookup_uses_the_band_index(writer):
+    plan = writer.db.execute(
+        "EXPLAIN QUERY PLAN SELECT article_id FROM article_bands WHERE band_key IN (1, 2, 3)"
+    ).fetchall()
+    assert any("USING PRIMARY KEY" in row[-1] or "INDEX" in row[-1] for row in plan)
+    assert not any(row[-1].startswith("SCAN article_bands") for row in plan)
