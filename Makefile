@@ -17,6 +17,8 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/danvan crawl --mirror --db $(DB)
+	$(BIN)/danvan stats --db $(DB)
+	$(BIN)/danvan search "dân vận khéo" --limit 3 --db $(DB)
 
 test: install
 	$(BIN)/ruff check danvan_crawler tests bench

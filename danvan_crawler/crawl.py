@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.internet import task
 
 from danvan_crawler.archive import open_archive
 from danvan_crawler.mirror import MirrorServer
@@ -41,8 +43,15 @@ def run_crawl(
     max_pages: int | None = None,
     mirror_directory: Path | None = None,
     extra_settings: dict | None = None,
+    spider_arguments: dict | None = None,
+    on_progress: Callable[[dict[str, dict]], None] | None = None,
+    progress_interval: float = 1.0,
 ) -> list[dict]:
-    """Crawl each profile's site into the archive; returns each run's id and status."""
+    """Crawl each profile's site into the archive; returns each run's id and status.
+
+    `on_progress`, when given, is called every `progress_interval` seconds (and once at the end)
+    with each site's current Scrapy stats.
+    """
     overrides = {"ARCHIVE_PATH": str(archive_path), **(extra_settings or {})}
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
@@ -55,18 +64,24 @@ def run_crawl(
         for profile in profiles:
             crawler = process.create_crawler(SiteSpider)
             crawlers.append(crawler)
-            process.crawl(crawler, site=profile.name)
+            process.crawl(crawler, site=profile.name, **(spider_arguments or {}))
+        if on_progress is not None:
+            report = _progress_reporter(profiles, crawlers, on_progress)
+            ticker = task.LoopingCall(report)
+            ticker.start(progress_interval, now=False)
         process.start()
+        if on_progress is not None:
+            report()
     finally:
         if server is not None:
             server.stop()
     run_ids = [crawler.stats.get_value("danvan/run_id") for crawler in crawlers]
+    recorded = [run_id for run_id in run_ids if run_id is not None]
     db = open_archive(archive_path)
     statuses = {
         row["id"]: row["status"]
         for row in db.query(
-            f"SELECT id, status FROM crawl_runs WHERE id IN ({', '.join('?' * len(run_ids))})",
-            run_ids,
+            f"SELECT id, status FROM crawl_runs WHERE id IN ({', '.join('?' * len(recorded))})", recorded
         )
     }
     db.close()
@@ -74,3 +89,13 @@ def run_crawl(
         {"site": profile.name, "run_id": run_id, "status": statuses.get(run_id, "failed")}
         for profile, run_id in zip(profiles, run_ids, strict=True)
     ]
+
+
+def _progress_reporter(profiles, crawlers, on_progress):
+    def report() -> None:
+        on_progress({
+            profile.name: dict(crawler.stats.get_stats())
+            for profile, crawler in zip(profiles, crawlers, strict=True)
+        })  # fmt: skip
+
+    return report

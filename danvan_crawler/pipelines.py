@@ -63,9 +63,7 @@ class NormalizeTextPipeline(_StatsMixin):
             if value is not None:
                 setattr(item, name, clean_text(value) or None)
         item.body_text = "\n\n".join(
-            paragraph
-            for paragraph in (clean_text(part) for part in item.body_text.split("\n\n"))
-            if paragraph
+            paragraph for paragraph in (clean_text(part) for part in item.body_text.split("\n\n")) if paragraph
         )
         item.tags = [tag for tag in (clean_text(tag) for tag in item.tags) if tag]
         for image in item.images:
@@ -78,7 +76,18 @@ class NormalizeTextPipeline(_StatsMixin):
 
 
 class ResolveDatesPipeline(_StatsMixin):
-    """Picks the first date candidate that parses, relative to the fetch time."""
+    """Picks the first date candidate that parses, relative to the fetch time.
+
+    With a `since` date (the crawl's --since), older articles are dropped and counted.
+    """
+
+    since: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = super().from_crawler(crawler)
+        pipeline.since = getattr(crawler.spider, "since", None)
+        return pipeline
 
     def process_item(self, item: Article) -> Article:
         now = item.fetched_at or datetime.now(HO_CHI_MINH)
@@ -91,6 +100,9 @@ class ResolveDatesPipeline(_StatsMixin):
             raw = link.pop("date_raw", None)
             parsed = parse_vietnamese_date(raw, now) if raw else None
             link["date"] = parsed.isoformat()[:10] if parsed else None
+        if self.since and item.published_at and item.published_at.isoformat()[:10] < self.since:
+            self.count("dropped/older_than_since")
+            raise DropItem(f"older_than_since: {item.url} was published {item.published_at_raw}")
         return item
 
 
@@ -106,9 +118,7 @@ class ArchiveWriterPipeline(_StatsMixin):
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(
-            crawler.settings.get("ARCHIVE_PATH"), crawler.settings.getint("ARCHIVE_BATCH_SIZE", 50)
-        )
+        pipeline = cls(crawler.settings.get("ARCHIVE_PATH"), crawler.settings.getint("ARCHIVE_BATCH_SIZE", 50))
         pipeline.stats = crawler.stats
         pipeline.crawler = crawler
         return pipeline

@@ -24,9 +24,7 @@ _MASK_63 = (1 << 63) - 1
 _generator = numpy.random.default_rng(20201228)
 _MULTIPLIERS = _generator.integers(1, 2**63, size=PERMUTATIONS, dtype=numpy.uint64) | numpy.uint64(1)
 _ADDENDS = _generator.integers(0, 2**63, size=PERMUTATIONS, dtype=numpy.uint64)
-_SHINGLE_WEIGHTS = numpy.array(
-    [1_000_003**power % 2**64 for power in range(SHINGLE_WORDS)], dtype=numpy.uint64
-)
+_SHINGLE_WEIGHTS = numpy.array([1_000_003**power % 2**64 for power in range(SHINGLE_WORDS)], dtype=numpy.uint64)
 
 
 def minhash_signature(key_text: str) -> bytes | None:
@@ -37,9 +35,7 @@ def minhash_signature(key_text: str) -> bytes | None:
     word_hashes = numpy.fromiter((_word_hash(word) for word in words), dtype=numpy.uint64, count=len(words))
     count = len(words) - SHINGLE_WORDS + 1
     with numpy.errstate(over="ignore"):
-        shingles = sum(
-            word_hashes[offset : offset + count] * weight for offset, weight in enumerate(_SHINGLE_WEIGHTS)
-        )
+        shingles = sum(word_hashes[offset : offset + count] * weight for offset, weight in enumerate(_SHINGLE_WEIGHTS))
         permuted = numpy.multiply.outer(shingles, _MULTIPLIERS)
         permuted += _ADDENDS
     return permuted.min(axis=0).tobytes()
@@ -48,8 +44,7 @@ def minhash_signature(key_text: str) -> bytes | None:
 def band_keys(signature: bytes) -> list[int]:
     """One indexed key per band: articles sharing a key are candidate near-duplicates."""
     return [
-        (zlib.crc32(signature[band * ROWS_PER_BAND * 8 : (band + 1) * ROWS_PER_BAND * 8]) << 8 | band)
-        & _MASK_63
+        (zlib.crc32(signature[band * ROWS_PER_BAND * 8 : (band + 1) * ROWS_PER_BAND * 8]) << 8 | band) & _MASK_63
         for band in range(BANDS)
     ]
 
@@ -126,8 +121,7 @@ class RepublicationIndex:
         ).fetchall()
         original_id, original_site, original_signature = rows[0]
         self.db.execute(
-            f"DELETE FROM republications WHERE original_id IN ({placeholders})"
-            f" OR copy_id IN ({placeholders})",
+            f"DELETE FROM republications WHERE original_id IN ({placeholders}) OR copy_id IN ({placeholders})",
             [*members, *members],
         )
         copies = [

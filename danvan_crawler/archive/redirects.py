@@ -47,10 +47,7 @@ class RedirectRecorder:
                 """INSERT INTO redirects (from_url, to_url, status, first_seen_at, last_seen_at)
                    VALUES (?, ?, ?, ?, ?) ON CONFLICT(from_url, to_url)
                    DO UPDATE SET status = excluded.status, last_seen_at = excluded.last_seen_at""",
-                [
-                    (source, target, status, seen_at, seen_at)
-                    for (source, target), status in self.redirects.items()
-                ],
+                [(source, target, status, seen_at, seen_at) for (source, target), status in self.redirects.items()],
             )
             next_hop = {source: target for source, target in self.redirects}
             for source in next_hop:

@@ -74,9 +74,7 @@ def summarize_stats(stats: dict) -> dict:
     """The run's counts, from the Scrapy stats the crawl collected."""
 
     def under(prefix: str) -> dict[str, int]:
-        return {
-            key.removeprefix(prefix): value for key, value in sorted(stats.items()) if key.startswith(prefix)
-        }
+        return {key.removeprefix(prefix): value for key, value in sorted(stats.items()) if key.startswith(prefix)}
 
     errors = under("danvan/errors/")
     for key, value in under("downloader/exception_type_count/").items():

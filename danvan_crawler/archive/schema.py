@@ -16,7 +16,7 @@ import sqlite_utils
 
 SCHEMA_VERSION = 2
 DEFAULT_ARCHIVE_PATH = Path("data/archive.db")
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = int(os.environ.get("DANVAN_BUSY_TIMEOUT_MS", "30000"))
 
 
 class ArchiveError(RuntimeError):
@@ -41,6 +41,12 @@ def open_archive(path: str | Path, *, create: bool = True) -> sqlite_utils.Datab
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error):
+            raise ArchiveError(
+                f"{path} is locked by another program (waited {BUSY_TIMEOUT_MS / 1000:g} s); try again later"
+            ) from error
+        raise ArchiveError(f"{path} is not a readable SQLite archive: {error}") from error
     except sqlite3.DatabaseError as error:
         raise ArchiveError(f"{path} is not a readable SQLite archive: {error}") from error
     except OSError as error:

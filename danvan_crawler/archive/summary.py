@@ -27,10 +27,7 @@ def archive_summary(db: sqlite_utils.Database, run_ids: list[int] | None = None)
         )
     else:
         runs = list(
-            db.query(
-                "SELECT * FROM crawl_runs WHERE id IN (SELECT MAX(id) FROM crawl_runs GROUP BY sites)"
-                " ORDER BY id"
-            )
+            db.query("SELECT * FROM crawl_runs WHERE id IN (SELECT MAX(id) FROM crawl_runs GROUP BY sites) ORDER BY id")
         )
     for run in runs:
         run["dropped"] = json.loads(run["dropped"] or "{}")
@@ -54,8 +51,7 @@ def format_summary(summary: dict) -> str:
     for site in summary["sites"]:
         span = f"{site['first_date']} .. {site['last_date']}" if site["first_date"] else "no dates"
         lines.append(
-            f"  {site['site']:<20} {site['articles']:>6} articles  {span}"
-            f"  ({site['undated'] or 0} without a date)"
+            f"  {site['site']:<20} {site['articles']:>6} articles  {span}  ({site['undated'] or 0} without a date)"
         )
     if summary["runs"]:
         lines.append("Crawl runs:")
@@ -71,3 +67,70 @@ def format_summary(summary: dict) -> str:
         if run["errors"]:
             lines.append("     errors:  " + ", ".join(f"{k} {v}" for k, v in run["errors"].items()))
     return "\n".join(lines)
+
+
+COVERED_FIELDS = ("title", "summary", "body_text", "published_at", "author", "source", "category")
+
+
+def site_statistics(db: sqlite_utils.Database) -> list[dict]:
+    """Per site: counts, date span, articles per month, duplicates, republications, coverage, last run."""
+    coverage_columns = ", ".join(f"AVG({name} IS NOT NULL AND {name} != '') AS {name}" for name in COVERED_FIELDS)
+    statistics = []
+    for site in db.query("SELECT name FROM sites ORDER BY name"):
+        name = site["name"]
+        row = next(db.query(
+            f"""SELECT COUNT(*) AS articles, MIN(published_date) AS first_date,
+                       MAX(published_date) AS last_date, {coverage_columns}
+                FROM articles WHERE site = ?""",
+            [name],
+        ))  # fmt: skip
+        months = {
+            month: count
+            for month, count in db.execute(
+                "SELECT substr(published_date, 1, 7), COUNT(*) FROM articles WHERE site = ?"
+                " AND published_date IS NOT NULL GROUP BY 1 ORDER BY 1",
+                [name],
+            )
+        }
+        other_urls = db.execute(
+            "SELECT COUNT(*) FROM article_urls u JOIN articles a ON a.id = u.article_id"
+            " WHERE a.site = ? AND u.url != a.canonical_url",
+            [name],
+        ).fetchone()[0]
+        copies = db.execute("SELECT COUNT(*) FROM republication_links WHERE copy_site = ?", [name]).fetchone()[0]
+        copied = db.execute("SELECT COUNT(*) FROM republication_links WHERE original_site = ?", [name]).fetchone()[0]
+        last_run = next(
+            db.query(
+                "SELECT id, started_at, finished_at, status, finish_reason, articles_new FROM crawl_runs"
+                " WHERE sites = ? ORDER BY id DESC LIMIT 1",
+                [name],
+            ),
+            None,
+        )
+        statistics.append({
+            "site": name,
+            "articles": row["articles"],
+            "first_date": row["first_date"],
+            "last_date": row["last_date"],
+            "articles_per_month": months,
+            "other_urls": other_urls,
+            "republished_from_other_sites": copies,
+            "republished_by_other_sites": copied,
+            "coverage": {field: round(row[field] or 0.0, 3) for field in COVERED_FIELDS},
+            "last_run": last_run,
+        })  # fmt: skip
+    return statistics
+
+
+def recent_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    """The latest crawl runs, newest first, with their counts."""
+    runs = list(db.query(
+        """SELECT id, sites, started_at, finished_at, status, finish_reason, pages, articles_new,
+                  articles_updated, articles_unchanged, duplicates, republications, dropped, errors
+           FROM crawl_runs ORDER BY id DESC LIMIT ?""",
+        [limit],
+    ))  # fmt: skip
+    for run in runs:
+        run["dropped"] = json.loads(run["dropped"] or "{}")
+        run["errors"] = json.loads(run["errors"] or "{}")
+    return runs

@@ -159,8 +159,7 @@ class ArchiveWriter:
                 [article.url, article.canonical_url],
             ),
             (
-                "SELECT id, content_hash, canonical_url FROM articles"
-                " WHERE site = ? AND content_hash = ? LIMIT 1",
+                "SELECT id, content_hash, canonical_url FROM articles WHERE site = ? AND content_hash = ? LIMIT 1",
                 [article.site, article.content_hash],
             ),
         ):
@@ -200,14 +199,10 @@ class ArchiveWriter:
         self.db.execute("DELETE FROM related_links WHERE article_id = ?", [article_id])
         self.db.conn.executemany(
             "INSERT INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)",
-            [
-                (article_id, position, image["url"], image["caption"])
-                for position, image in enumerate(article.images)
-            ],
+            [(article_id, position, image["url"], image["caption"]) for position, image in enumerate(article.images)],
         )
         self.db.conn.executemany(
-            "INSERT INTO related_links (article_id, position, group_name, title, url, date)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO related_links (article_id, position, group_name, title, url, date) VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (article_id, position, link.get("group"), link["title"], link["url"], link.get("date"))
                 for position, link in enumerate(article.related)

@@ -31,22 +31,19 @@ class SiteSpider(scrapy.Spider):
 
     name = "site"
 
-    def __init__(self, site: str | None = None, *args, **kwargs):
+    def __init__(self, site: str | None = None, since: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.since = since
         if not site:
             raise ValueError("which site? pass -a site=NAME (see `danvan sites`)")
         self.profile = load_profile(site)
         self.site = self.profile.name
-        self.moved_to: SiteProfile | None = (
-            load_profile(self.profile.moved_to) if self.profile.moved_to else None
-        )
+        self.moved_to: SiteProfile | None = load_profile(self.profile.moved_to) if self.profile.moved_to else None
         domains = list(self.profile.domains)
         if self.moved_to is not None:
             domains += list(self.moved_to.domains)
         self.allowed_domains = domains
-        self.link_extractor = LinkExtractor(
-            allow_domains=domains, restrict_css=self.profile.listing_areas, unique=True
-        )
+        self.link_extractor = LinkExtractor(allow_domains=domains, restrict_css=self.profile.listing_areas, unique=True)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -150,9 +147,7 @@ class SiteSpider(scrapy.Spider):
     def _follow(self, url: str) -> Iterator[scrapy.Request]:
         profile = self._profile_for(url)
         if profile.is_article(url):
-            yield scrapy.Request(
-                url, callback=self.parse_article, errback=self.on_error, meta={RAW_PAGE_META: True}
-            )
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta={RAW_PAGE_META: True})
         elif profile.is_listing(url):
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
 
