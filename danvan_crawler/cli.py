@@ -146,10 +146,13 @@ def main() -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Serve and crawl another saved copy of sites. Example: --mirror-dir fixtures",
 )
+@click.option(
+    "--refresh", is_flag=True, help="Fetch archived articles again too (changes become versions). Example: --refresh"
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's INFO log, not only warnings. Example: -v")
 @archive_option
 @friendly_errors
-def crawl(sites, all_sites, since, max_pages, mirror, mirror_dir, verbose, db_path) -> None:
+def crawl(sites, all_sites, since, max_pages, mirror, mirror_dir, refresh, verbose, db_path) -> None:
     """Crawl SITES into the archive. Example: danvan crawl danvanhungyen --max-pages 500"""
     db_path = db_path or default_archive_path()
     mirror = mirror or mirror_dir is not None
@@ -171,7 +174,7 @@ def crawl(sites, all_sites, since, max_pages, mirror, mirror_dir, verbose, db_pa
             max_pages=max_pages,
             mirror_directory=mirror_directory,
             extra_settings={"LOG_LEVEL": "INFO" if verbose else "WARNING"},
-            spider_arguments={"since": since} if since else None,
+            spider_arguments={"since": since, "refresh": refresh},
             on_progress=progress.update,
         )
     db = open_archive(db_path)
@@ -237,15 +240,18 @@ def print_summary(summary: dict) -> None:
         f"Archive: {summary['articles']} articles from {len(summary['sites'])} sites,"
         f" {summary['republications']} republished across sites"
     )
-    table = Table("run", "site", "status", "pages", "new", "updated", "unchanged", "duplicates",
+    table = Table("run", "site", "status", "requests", "new", "updated", "unchanged", "duplicates",
                   "republications", "dropped", "errors")  # fmt: skip
     for run in summary["runs"]:
         table.add_row(
             f"#{run['id']}", run["sites"], run["status"], *(str(run[name] or 0) for name in (
-                "pages", "articles_new", "articles_updated", "articles_unchanged", "duplicates", "republications")),
+                "requests", "articles_new", "articles_updated", "articles_unchanged", "duplicates", "republications")),
             describe_counts(run["dropped"]), describe_counts(run["errors"]),
         )  # fmt: skip
     console.print(table)
+    for run in summary["runs"]:
+        for problem in run["problems"]:
+            console.print(f"run #{run['id']} ({run['sites']}) is {run['status']}: {problem}", highlight=False)
 
 
 def describe_counts(counts: dict) -> str:
@@ -388,14 +394,14 @@ def stats(as_json, db_path) -> None:
 @friendly_errors
 def runs(limit, db_path) -> None:
     """Crawl history, newest first. Example: danvan runs --limit 5"""
-    table = Table("run", "site", "started", "finished", "status", "reason", "pages", "new", "updated",
-                  "unchanged", "dropped", "errors")  # fmt: skip
+    table = Table("run", "site", "started", "finished", "status", "reason", "requests", "new", "updated",
+                  "unchanged", "dropped", "errors", "problems")  # fmt: skip
     for run in recent_runs(read_archive(db_path), limit):
         table.add_row(
             f"#{run['id']}", run["sites"], run["started_at"], run["finished_at"] or "-", run["status"],
             run["finish_reason"] or "-", *(str(run[name] or 0) for name in (
-                "pages", "articles_new", "articles_updated", "articles_unchanged")),
-            describe_counts(run["dropped"]), describe_counts(run["errors"]),
+                "requests", "articles_new", "articles_updated", "articles_unchanged")),
+            describe_counts(run["dropped"]), describe_counts(run["errors"]), "; ".join(run["problems"]) or "-",
         )  # fmt: skip
     console.print(table)
 

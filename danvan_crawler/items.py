@@ -38,3 +38,12 @@ class Article:
     modified_candidates: list[str] = field(default_factory=list)
     # Which path produced each field: "profile" or "generic".
     field_sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class NotModified:
+    """An archived article page that answered 304: seen again, unchanged."""
+
+    url: str
+    site: str
+    fetched_at: datetime

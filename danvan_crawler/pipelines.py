@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 from danvan_crawler.archive import default_archive_path, open_archive
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
-from danvan_crawler.items import Article
+from danvan_crawler.items import Article, NotModified
 from danvan_crawler.text import match_key, normalize_text, repair_mojibake
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ class ValidateArticlePipeline(_StatsMixin):
     """Drops an item that lacks a URL, a title or a body, saying which and where."""
 
     def process_item(self, item: Article) -> Article:
+        if not isinstance(item, Article):
+            return item
         missing = [name for name in REQUIRED_FIELDS if not (getattr(item, name) or "").strip()]
         if missing:
             reason = f"missing_{missing[0]}"
@@ -58,6 +60,8 @@ class NormalizeTextPipeline(_StatsMixin):
     """Stores text as NFC with clean spaces, and the content hash over the match key."""
 
     def process_item(self, item: Article) -> Article:
+        if not isinstance(item, Article):
+            return item
         for name in ("title", "summary", "author", "source", "category"):
             value = getattr(item, name)
             if value is not None:
@@ -90,6 +94,8 @@ class ResolveDatesPipeline(_StatsMixin):
         return pipeline
 
     def process_item(self, item: Article) -> Article:
+        if not isinstance(item, Article):
+            return item
         now = item.fetched_at or datetime.now(HO_CHI_MINH)
         item.published_at, item.published_at_raw = _first_date(item.date_candidates, now)
         item.modified_at, item.modified_at_raw = _first_date(item.modified_candidates, now)
@@ -129,7 +135,7 @@ class ArchiveWriterPipeline(_StatsMixin):
         for profile in filter(None, (spider.profile, spider.moved_to)):
             self.writer.register_site(profile)
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Article | NotModified) -> Article | NotModified:
         self.pending.append(item)
         if len(self.pending) >= self.batch_size:
             self.flush()

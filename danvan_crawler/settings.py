@@ -23,10 +23,12 @@ AUTOTHROTTLE_START_DELAY = float(os.environ.get("DANVAN_AUTOTHROTTLE_START_DELAY
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# Failures: retries with Scrapy's exponential backoff, bounded downloads.
+# Failures: Scrapy's retries, spaced by danvan_crawler.middlewares.backoff; bounded downloads.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = float(os.environ.get("DANVAN_RETRY_BACKOFF_BASE", "2.0"))  # seconds, doubled per retry
+RETRY_BACKOFF_MAX = 300.0
 DOWNLOAD_TIMEOUT = int(os.environ.get("DANVAN_DOWNLOAD_TIMEOUT", "30"))
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # default 1 GiB: no article page is 10 MiB
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
@@ -37,6 +39,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("DANVAN_LOG_LEVEL", "INFO")
 
+DOWNLOADER_MIDDLEWARES = {
+    "danvan_crawler.middlewares.addresses.BlockInternalAddressesMiddleware": 50,
+    "danvan_crawler.middlewares.backoff.RetryBackoffMiddleware": 560,
+}
 ITEM_PIPELINES = {
     "danvan_crawler.pipelines.ValidateArticlePipeline": 100,
     "danvan_crawler.pipelines.NormalizeTextPipeline": 200,
@@ -50,6 +56,8 @@ EXTENSIONS = {
 }
 
 ARCHIVE_PATH = os.environ.get("DANVAN_DB", "data/archive.db")
+# Archived articles published within this many days are fetched again (conditionally) to catch edits.
+REVISIT_DAYS = int(os.environ.get("DANVAN_REVISIT_DAYS", "3"))
 ARCHIVE_BATCH_SIZE = 50
 
 # Offline mirror: with DANVAN_MIRROR_DIR set, requests for the mirrored hosts are served from
@@ -61,5 +69,11 @@ if MIRROR_DIRECTORY:
         "https": "danvan_crawler.mirror.MirrorDownloadHandler",
     }
 
-# A run whose failed requests exceed this share is marked degraded (exit code 1).
+# Monitoring: a run whose failed requests exceed this share is marked degraded (exit code 1), as is
+# one under its profile's coverage thresholds or silent for longer than its profile expects.
 RUN_ERROR_RATIO_LIMIT = float(os.environ.get("DANVAN_RUN_ERROR_RATIO_LIMIT", "0.25"))
+# Every run writes a JSON report here (default: a "reports" folder beside the archive); a degraded
+# or failed run's report is also piped to NOTIFY_COMMAND and POSTed to NOTIFY_WEBHOOK_URL.
+RUN_REPORT_DIRECTORY = os.environ.get("DANVAN_REPORT_DIR") or None
+NOTIFY_COMMAND = os.environ.get("DANVAN_NOTIFY_COMMAND") or None
+NOTIFY_WEBHOOK_URL = os.environ.get("DANVAN_NOTIFY_WEBHOOK_URL") or None

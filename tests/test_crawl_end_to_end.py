@@ -1,5 +1,6 @@
 """The real Scrapy engine crawls the bundled demo mirror, served from 127.0.0.1."""
 
+import re
 import sqlite3
 
 import pytest
@@ -34,9 +35,7 @@ def snapshot(connection) -> dict[str, list]:
     for table in tables:
         columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
         kept = [column for column in columns if column not in MOVING_COLUMNS.get(table, set())]
-        result[table] = sorted(
-            connection.execute(f"SELECT {', '.join(kept)} FROM {table}").fetchall(), key=repr
-        )
+        result[table] = sorted(connection.execute(f"SELECT {', '.join(kept)} FROM {table}").fetchall(), key=repr)
     return result
 
 
@@ -81,11 +80,18 @@ def test_second_crawl_changes_nothing_but_last_seen_and_a_run_row(crawled):
     assert second.returncode == 0
     assert snapshot(connection) == snapshot_after_first
     runs = connection.execute(
-        "SELECT sites, articles_new, articles_updated, duplicates, articles_unchanged FROM crawl_runs"
-        " ORDER BY id"
+        "SELECT sites, articles_new, articles_updated, duplicates, status FROM crawl_runs ORDER BY id"
     ).fetchall()
-    assert len(runs) == 4
-    assert sorted(run for run in runs[2:]) == [("danvan", 0, 0, 0, 8), ("danvanhungyen", 0, 0, 0, 38)]
+    assert sorted(runs[2:]) == [("danvan", 0, 0, 0, "ok"), ("danvanhungyen", 0, 0, 0, "ok")]
+
+
+def test_second_crawl_fetches_only_listings_and_known_dead_links(crawled):
+    """robots.txt, the home page and the listings; on danvanhungyen also the 404 and the 500 (4 tries),
+    which are not archived and so are tried again. No archived article is fetched again."""
+    _, second, _, connection = crawled
+    requests = dict(connection.execute("SELECT sites, requests FROM crawl_runs WHERE id > 2").fetchall())
+    assert requests == {"danvan": 1 + 1 + 2, "danvanhungyen": 1 + 1 + 5 + 1 + 4}
+    assert re.search(r"│ danvan +│ ok +│ 4 +│ 0 ", second.stdout)
 
 
 def test_every_article_page_is_kept_raw(crawled):

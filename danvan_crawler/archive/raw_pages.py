@@ -38,7 +38,7 @@ class RawPageRecorder:
         return cls(crawler)
 
     def response_received(self, response: Response, request, spider) -> None:
-        if not request.meta.get(RAW_PAGE_META):
+        if not request.meta.get(RAW_PAGE_META) or response.status == 304:
             return
         self.pending.append(raw_page_row(response, datetime.now(HO_CHI_MINH)))
         if len(self.pending) >= self.batch_size:

@@ -272,6 +272,9 @@ def _upgrade_to_version_2(db: sqlite_utils.Database) -> None:
                 VALUES (new.article_id, new.title_fold, new.body_fold);
         END;
         ALTER TABLE crawl_runs ADD COLUMN republications INTEGER;
+        ALTER TABLE crawl_runs ADD COLUMN requests INTEGER;
+        ALTER TABLE crawl_runs ADD COLUMN coverage TEXT;
+        ALTER TABLE crawl_runs ADD COLUMN problems TEXT;
         CREATE VIEW unique_articles AS
             SELECT * FROM articles WHERE id NOT IN (SELECT copy_id FROM republications);
         CREATE VIEW unique_articles_per_site_month AS

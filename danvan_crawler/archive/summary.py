@@ -42,33 +42,6 @@ def archive_summary(db: sqlite_utils.Database, run_ids: list[int] | None = None)
     }
 
 
-def format_summary(summary: dict) -> str:
-    """The summary as a short plain-text report."""
-    lines = [
-        f"Archive: {summary['articles']} articles from {len(summary['sites'])} sites,"
-        f" {summary['republications']} republished across sites"
-    ]
-    for site in summary["sites"]:
-        span = f"{site['first_date']} .. {site['last_date']}" if site["first_date"] else "no dates"
-        lines.append(
-            f"  {site['site']:<20} {site['articles']:>6} articles  {span}  ({site['undated'] or 0} without a date)"
-        )
-    if summary["runs"]:
-        lines.append("Crawl runs:")
-    for run in summary["runs"]:
-        lines.append(
-            f"  #{run['id']} {run['sites']:<18} {run['status']:<8} {run['finish_reason'] or '-':<9}"
-            f" pages {run['pages'] or 0}, new {run['articles_new'] or 0},"
-            f" updated {run['articles_updated'] or 0}, unchanged {run['articles_unchanged'] or 0},"
-            f" duplicates {run['duplicates'] or 0}, republications {run['republications'] or 0}"
-        )
-        if run["dropped"]:
-            lines.append("     dropped: " + ", ".join(f"{k} {v}" for k, v in run["dropped"].items()))
-        if run["errors"]:
-            lines.append("     errors:  " + ", ".join(f"{k} {v}" for k, v in run["errors"].items()))
-    return "\n".join(lines)
-
-
 COVERED_FIELDS = ("title", "summary", "body_text", "published_at", "author", "source", "category")
 
 
@@ -125,12 +98,17 @@ def site_statistics(db: sqlite_utils.Database) -> list[dict]:
 def recent_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
     """The latest crawl runs, newest first, with their counts."""
     runs = list(db.query(
-        """SELECT id, sites, started_at, finished_at, status, finish_reason, pages, articles_new,
-                  articles_updated, articles_unchanged, duplicates, republications, dropped, errors
+        """SELECT id, sites, started_at, finished_at, status, finish_reason, pages, requests, articles_new,
+                  articles_updated, articles_unchanged, duplicates, republications, dropped, errors, problems
            FROM crawl_runs ORDER BY id DESC LIMIT ?""",
         [limit],
     ))  # fmt: skip
     for run in runs:
-        run["dropped"] = json.loads(run["dropped"] or "{}")
-        run["errors"] = json.loads(run["errors"] or "{}")
+        _decode_run(run)
     return runs
+
+
+def _decode_run(run: dict) -> None:
+    run["dropped"] = json.loads(run.get("dropped") or "{}")
+    run["errors"] = json.loads(run.get("errors") or "{}")
+    run["problems"] = json.loads(run.get("problems") or "[]")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from danvan_crawler.archive.dedup import RepublicationIndex
-from danvan_crawler.items import Article
+from danvan_crawler.items import Article, NotModified
 from danvan_crawler.sites import SiteProfile
 from danvan_crawler.text import fold_match_key
 
@@ -57,7 +57,7 @@ class ArchiveWriter:
             [profile.name, profile.title, profile.base_url, json.dumps(list(profile.domains))],
         )
 
-    def write(self, articles: list[Article], *, refresh: bool = False) -> Counter:
+    def write(self, articles: list[Article | NotModified], *, refresh: bool = False) -> Counter:
         """Write a batch in one transaction; returns how many were new, updated, unchanged, ….
 
         With `refresh` (re-extraction), an article whose content is unchanged still gets its
@@ -75,8 +75,15 @@ class ArchiveWriter:
         connection.execute("COMMIT")
         return outcomes
 
-    def _write_one(self, article: Article, outcomes: Counter, refresh: bool) -> str:
+    def _write_one(self, article: Article | NotModified, outcomes: Counter, refresh: bool) -> str:
         seen_at = iso(article.fetched_at)
+        if isinstance(article, NotModified):
+            self.db.execute(
+                "UPDATE articles SET last_seen_at = MAX(last_seen_at, ?)"
+                " WHERE id = (SELECT article_id FROM article_urls WHERE url = ?)",
+                [seen_at, article.url],
+            )
+            return "unchanged"
         existing = self._find(article)
         row = self._row(article)
         if existing is None:

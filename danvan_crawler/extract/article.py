@@ -12,7 +12,7 @@ from scrapy.http import TextResponse
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.extract.body import extract_body
 from danvan_crawler.extract.metadata import read_metadata
-from danvan_crawler.extract.selectors import all_texts, first_node, first_text, node_text, select
+from danvan_crawler.extract.selectors import all_texts, every_text, first_node, first_text, node_text, select
 from danvan_crawler.items import Article
 from danvan_crawler.sites import SiteProfile
 from danvan_crawler.urls import canonical_url
@@ -25,9 +25,7 @@ NEAR_TITLE = (
 )
 
 
-def extract_article(
-    response: TextResponse, profile: SiteProfile, fetched_at: datetime | None = None
-) -> Article:
+def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: datetime | None = None) -> Article:
     """Read every field the profile describes; machine-readable dates are tried first."""
     page = response.selector
     metadata = read_metadata(page)
@@ -43,9 +41,7 @@ def extract_article(
 
     article.title = _with_source(article, "title", first_text(page, selectors["title"]), "profile")
     if not article.title:
-        article.title = _with_source(
-            article, "title", first_text(page, ("h1",)) or metadata.og_title, "generic"
-        )
+        article.title = _with_source(article, "title", first_text(page, ("h1",)) or metadata.og_title, "generic")
     summary = first_text(page, selectors.get("summary", ()))
     article.summary = _with_source(article, "summary", summary, "profile") or _with_source(
         article, "summary", metadata.description, "generic"
@@ -71,11 +67,11 @@ def extract_article(
         if body.source:
             article.field_sources["source"] = "profile"
 
-    visible_dates = [text for text in all_texts(page, selectors.get("published", ())) if text]
+    visible_dates = every_text(page, selectors.get("published", ()))
     article.date_candidates = [*metadata.published, *visible_dates, *_dates_near_title(page)]
     article.modified_candidates = [
         *metadata.modified,
-        *all_texts(page, selectors.get("modified", ())),
+        *every_text(page, selectors.get("modified", ())),
     ]
     ignored = {name.casefold() for name in profile.ignore_authors}
     author = first_text(page, selectors.get("author", ()))

@@ -44,6 +44,11 @@ def all_texts(root: Selector, queries: tuple[str, ...]) -> list[str]:
     return []
 
 
+def every_text(root: Selector, queries: tuple[str, ...]) -> list[str]:
+    """Texts of every match of every query, in query order: candidates to try one after another."""
+    return [text for query in queries for text in (node_text(match) for match in select(root, query)) if text]
+
+
 def first_node(root: Selector, queries: tuple[str, ...]) -> Selector | None:
     """The first element a query finds; HTML held in a JSON string (JMESPath) is parsed."""
     for query in queries:

@@ -16,6 +16,8 @@ from danvan_crawler.urls import canonical_url, same_site
 PROFILE_DIRECTORY = Path(__file__).parent
 BASE_DIRECTORY = PROFILE_DIRECTORY / "bases"
 CANONICAL_SOURCES = ("link", "og:url", "url")
+# Share of a run's articles that must have each field, unless the profile says otherwise.
+DEFAULT_MIN_COVERAGE = {"title": 1.0, "body_text": 1.0, "published_at": 0.9}
 
 FIELDS = ("title", "summary", "body", "published", "modified", "author", "category", "tags")
 
@@ -51,6 +53,11 @@ class SiteProfile:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listing_areas: tuple[str, ...] = ()
+    listing_items: str | None = None
+    listing_date: str | None = None
+    stop_after_known: int = 10
+    min_coverage: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MIN_COVERAGE))
+    expected_silence_days: int = 30
     excluded_patterns: tuple[re.Pattern[str], ...] = ()
     moved_to: str | None = None
     prime_urls: tuple[str, ...] = ()
@@ -154,6 +161,8 @@ def profile_from_mapping(data: dict, path: Path | None = None) -> SiteProfile:
     boilerplate = data.get("boilerplate", {})
     source_line = boilerplate.get("source_line")
     access = data.get("access", {})
+    listing = data.get("listing", {})
+    monitoring = data.get("monitoring", {})
     canonical_sources = _as_tuple(urls.get("canonical", ("link", "og:url")))
     if set(canonical_sources) - set(CANONICAL_SOURCES):
         raise ProfileError(f"{where}: urls.canonical takes {CANONICAL_SOURCES}, not {canonical_sources}")
@@ -171,14 +180,17 @@ def profile_from_mapping(data: dict, path: Path | None = None) -> SiteProfile:
         boilerplate_selectors=_as_tuple(boilerplate.get("remove", ())),
         boilerplate_lines=_compile_all(boilerplate.get("lines", []), where),
         source_line=_compile(source_line, where) if source_line else None,
-        related=tuple(
-            RelatedBlock(label=block["label"], items=block["items"]) for block in data.get("related", [])
-        ),
+        related=tuple(RelatedBlock(label=block["label"], items=block["items"]) for block in data.get("related", [])),
         ignore_authors=_as_tuple(boilerplate.get("ignore_authors", ())),
         canonical_sources=canonical_sources,
         feeds=_as_tuple(urls.get("feeds", ())),
         sitemaps=_as_tuple(urls.get("sitemaps", ())),
         listing_areas=_as_tuple(urls.get("listing_areas", ())),
+        listing_items=listing.get("items"),
+        listing_date=listing.get("date"),
+        stop_after_known=int(listing.get("stop_after_known", 10)),
+        min_coverage={**DEFAULT_MIN_COVERAGE, **monitoring.get("min_coverage", {})},
+        expected_silence_days=int(monitoring.get("expected_silence_days", 30)),
         excluded_patterns=_compile_all(urls.get("exclude", []), where),
         moved_to=data.get("moved_to"),
         prime_urls=_as_tuple(access.get("prime_urls", ())),

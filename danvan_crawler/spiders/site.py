@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -14,9 +15,12 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from danvan_crawler.archive import default_archive_path, open_archive
+from danvan_crawler.archive.known import KnownArticle, KnownArticles
 from danvan_crawler.archive.raw_pages import RAW_PAGE_META
-from danvan_crawler.dates import HO_CHI_MINH
+from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
 from danvan_crawler.extract.article import extract_article
+from danvan_crawler.items import NotModified
 from danvan_crawler.sites import SiteProfile, load_profile
 
 # Old provincial .gov.vn servers speak only TLS 1.0 with ciphers OpenSSL now refuses by default.
@@ -31,9 +35,12 @@ class SiteSpider(scrapy.Spider):
 
     name = "site"
 
-    def __init__(self, site: str | None = None, since: str | None = None, *args, **kwargs):
+    def __init__(self, site: str | None = None, since: str | None = None, refresh: str | bool = False, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.since = since
+        self.refresh = refresh in (True, "1", "true", "yes")
+        self.known: KnownArticles | None = None
+        self.stop_paging_when_known = True
         if not site:
             raise ValueError("which site? pass -a site=NAME (see `danvan sites`)")
         self.profile = load_profile(site)
@@ -50,9 +57,15 @@ class SiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider.profile.legacy_tls:
             crawler.settings.update(LEGACY_TLS_SETTINGS, priority="spider")
+        crawler.signals.connect(spider.close_archive, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.known = KnownArticles(open_archive(self.settings.get("ARCHIVE_PATH") or default_archive_path()))
+        self.revisit_after = (datetime.now(HO_CHI_MINH) - timedelta(days=self.settings.getint("REVISIT_DAYS"))).date()
+        self.stop_paging_when_known = not self.refresh and self.known.last_run_finished(self.site)
+        if not self.stop_paging_when_known and not self.refresh:
+            self.logger.info("the previous run of %s did not finish: walking every listing page", self.site)
         if self.profile.prime_urls:
             yield self._priming_request(0)
             return
@@ -87,7 +100,11 @@ class SiteSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error, cookies=cookies)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
-        """A listing (or home) page: follow article links and further listing pages."""
+        """A listing (or home) page: new and due article links, then further listing pages.
+
+        Paging stops once `stop_after_known` archived articles in a row were met (listing
+        pages are newest first), or once every dated item of a page is older than `since`.
+        """
         if not self._is_text(response):
             return
         profile = self._profile_for(response.url)
@@ -95,8 +112,33 @@ class SiteSpider(scrapy.Spider):
             yield from self.parse_article(response)
             return
         self.count("pages/listing")
-        for link in self.link_extractor.extract_links(response):
-            yield from self._follow(link.url)
+        links = [link.url for link in self.link_extractor.extract_links(response)]
+        article_urls = [url for url in links if self._profile_for(url).is_article(url)]
+        known = self.known.lookup(article_urls)
+        dates = self._listing_dates(response)
+        streak = response.meta.get("known_streak", 0)
+        for url in article_urls:
+            listed = dates.get(url)
+            if self.since and listed and listed < self.since:
+                self.count("skipped/older_than_since")
+                continue
+            record = known.get(url)
+            streak = streak + 1 if record else 0
+            if record is None:
+                yield self._article_request(url)
+            elif self.refresh or (record.published_date or "") >= self.revisit_after.isoformat():
+                yield self._article_request(url, record)
+            else:
+                self.count("skipped/known")
+        all_old = bool(dates) and self.since is not None and all(value < self.since for value in dates.values())
+        stop = all_old or (self.stop_paging_when_known and streak >= profile.stop_after_known)
+        for url in links:
+            if url in known or not self._profile_for(url).is_listing(url):
+                continue
+            if stop and url not in profile.start_urls:
+                self.count("skipped/listing_stopped")
+                continue
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error, meta={"known_streak": streak})
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """RSS or Atom: every item link is a candidate article. Entities are never resolved."""
@@ -123,6 +165,10 @@ class SiteSpider(scrapy.Spider):
                 yield from self._follow(entry["loc"])
 
     def parse_article(self, response: Response):
+        if response.status == 304:
+            self.count("pages/not_modified")
+            yield NotModified(url=response.url, site=self.site, fetched_at=datetime.now(HO_CHI_MINH))
+            return
         if not self._is_text(response):
             return
         self.count("pages/article")
@@ -145,11 +191,48 @@ class SiteSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"danvan/{key}")
 
     def _follow(self, url: str) -> Iterator[scrapy.Request]:
+        """A link from a feed or sitemap: articles not yet archived, and listings."""
         profile = self._profile_for(url)
         if profile.is_article(url):
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta={RAW_PAGE_META: True})
+            known = self.known.lookup([url]).get(url)
+            if known is None or self.refresh:
+                yield self._article_request(url, known)
         elif profile.is_listing(url):
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+
+    def _article_request(self, url: str, known: KnownArticle | None = None) -> scrapy.Request:
+        """A request for an article page; conditional (ETag, Last-Modified) when it is archived."""
+        headers = {}
+        if known is not None:
+            self.count("pages/revisit")
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            headers=headers,
+            meta={RAW_PAGE_META: True, "handle_httpstatus_list": [304]},
+        )
+
+    def _listing_dates(self, response: Response) -> dict[str, str]:
+        """Dates the listing shows beside each article link (ISO dates), where the profile says how."""
+        profile = self._profile_for(response.url)
+        if not (profile.listing_items and profile.listing_date):
+            return {}
+        dates = {}
+        for item in response.css(profile.listing_items):
+            href = item.css("a::attr(href)").get()
+            parsed = parse_vietnamese_date(" ".join(item.css(f"{profile.listing_date} ::text").getall()))
+            if href and parsed:
+                dates[response.urljoin(href)] = parsed.isoformat()[:10]
+        return dates
+
+    def close_archive(self, spider) -> None:
+        if self.known is not None:
+            self.known.db.close()
 
     def _profile_for(self, url: str) -> SiteProfile:
         """The site's own profile, or the one of the site it moved to."""

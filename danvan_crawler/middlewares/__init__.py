@@ -1,0 +1,1 @@
+"""Downloader middlewares: what the project adds between Scrapy's engine and the network."""
