@@ -133,9 +133,7 @@ _UNIT_DAYS = {"ngày": 1, "tuần": 7}
 # "9 giờ" is a clock time unless a duration word follows ("9 giờ trước" is
 # nine hours ago); left alone, dateparser reads "lúc 9 giờ" as a duration.
 _DURATION_FOLLOWS = r"(?!\s*(?:trước|nữa|sau|qua)(?!\w))"
-_SPOKEN_TIME = re.compile(
-    rf"\b(\d{{1,2}})\s*(?:h|giờ)\s*(\d{{1,2}})(?:\s*phút)?(?![\d\w]){_DURATION_FOLLOWS}"
-)
+_SPOKEN_TIME = re.compile(rf"\b(\d{{1,2}})\s*(?:h|giờ)\s*(\d{{1,2}})(?:\s*phút)?(?![\d\w]){_DURATION_FOLLOWS}")
 _SPOKEN_HOUR = re.compile(rf"\b(\d{{1,2}})\s*(?:h|giờ)(?!\w){_DURATION_FOLLOWS}")
 _SHORT_WEEKDAY = re.compile(r"\bt([2-7])\b")
 _PART_OF_DAY = re.compile(rf"\b({_PART_OF_DAY_WORDS})\b")

@@ -128,9 +128,7 @@ class MirrorServer:
                 site = server.sites.get(host)
                 route = site.route("/" + rest) if site else None
                 if route is None:
-                    self._answer(
-                        404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8"
-                    )
+                    self._answer(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
                     return
                 time.sleep(route.get("delay", 0))
                 required = route.get("requires_cookie")
@@ -155,9 +153,7 @@ class MirrorServer:
                     content_type = route.get("content_type", "text/html; charset=utf-8")
                 self._answer(status, body, content_type, headers)
 
-            def _answer(
-                self, status: int, body: bytes, content_type: str | None, headers: dict | None = None
-            ) -> None:
+            def _answer(self, status: int, body: bytes, content_type: str | None, headers: dict | None = None) -> None:
                 self.send_response(status)
                 if content_type:
                     self.send_header("Content-Type", content_type)
@@ -197,9 +193,7 @@ class MirrorDownloadHandler(HTTP11DownloadHandler):
     def _acquire_server(cls, directory: Path) -> MirrorServer:
         if directory not in cls._shared_servers:
             server = MirrorServer(directory).start()
-            logger.info(
-                "serving the mirror of %s on 127.0.0.1:%d", ", ".join(sorted(server.sites)), server.port
-            )
+            logger.info("serving the mirror of %s on 127.0.0.1:%d", ", ".join(sorted(server.sites)), server.port)
             cls._shared_servers[directory] = [server, 0]
         entry = cls._shared_servers[directory]
         entry[1] += 1

@@ -32,9 +32,7 @@ _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 _TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
 _VOWELS = "aăâeêioôơuưy"
 _SHAPED_VOWELS = frozenset("ăâêôơư")
-_TONED_VOWEL = {
-    unicodedata.normalize("NFC", vowel + mark): (vowel, mark) for vowel in _VOWELS for mark in _TONE_MARKS
-}
+_TONED_VOWEL = {unicodedata.normalize("NFC", vowel + mark): (vowel, mark) for vowel in _VOWELS for mark in _TONE_MARKS}
 _WITH_TONE = {(vowel, mark): toned for toned, (vowel, mark) in _TONED_VOWEL.items()}
 
 # Every vowel nucleus of Vietnamese, tone marks removed; a word whose vowels are
@@ -64,9 +62,7 @@ _EXPECTED_NON_ASCII = _VIETNAMESE_LETTERS | frozenset("“”‘’–—…•�
 _C1_BYTES = bytes(range(0x80, 0xA0))
 _CP1252_TO_LATIN1 = {
     cp1252: latin1
-    for cp1252, latin1 in zip(
-        _C1_BYTES.decode("cp1252", errors="replace"), _C1_BYTES.decode("latin-1"), strict=True
-    )
+    for cp1252, latin1 in zip(_C1_BYTES.decode("cp1252", errors="replace"), _C1_BYTES.decode("latin-1"), strict=True)
     if cp1252 != "\ufffd"
 }
 _ENCODE_AS_LATIN1 = str.maketrans(_CP1252_TO_LATIN1)
@@ -138,9 +134,7 @@ def repair_mojibake(text: str) -> str:
 
 
 def _count_unexpected(text: str) -> int:
-    return sum(
-        1 for char in text if not char.isascii() and char not in _EXPECTED_NON_ASCII and not char.isspace()
-    )
+    return sum(1 for char in text if not char.isascii() and char not in _EXPECTED_NON_ASCII and not char.isspace())
 
 
 def _decode(text: str, fold_case: bool = False) -> str:

@@ -13,7 +13,7 @@ TRACKING_PARAMETERS = re.compile(
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def canonical_url(url: str, preferred_host: str | None = None) -> str:
+def canonical_url(url: str, preferred_host: str | None = None, host_aliases: tuple[str, ...] = ()) -> str:
     """Return the one spelling of `url` the archive keys on.
 
     Scheme becomes https, the host lower-case (and `preferred_host` when it is the same site
@@ -23,7 +23,7 @@ def canonical_url(url: str, preferred_host: str | None = None) -> str:
     """
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().rstrip(".")
-    if preferred_host and _bare_host(host) == _bare_host(preferred_host):
+    if preferred_host and (_bare_host(host) == _bare_host(preferred_host) or host in host_aliases):
         host = preferred_host.lower()
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS.get(parts.scheme.lower())) else f"{host}:{port}"

@@ -16,9 +16,7 @@ FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
-def file_response(
-    path: Path, url: str, *, encoding: str | None = None, headers: dict | None = None
-) -> HtmlResponse:
+def file_response(path: Path, url: str, *, encoding: str | None = None, headers: dict | None = None) -> HtmlResponse:
     """A response built from a saved page, as if fetched from its real URL."""
     return HtmlResponse(
         url=url,

@@ -52,9 +52,7 @@ def test_new_archive_has_schema_version_and_wal(archive_path):
     db = open_archive(archive_path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert {"sites", "articles", "article_urls", "images", "related_links", "crawl_runs"} <= set(
-        db.table_names()
-    )
+    assert {"sites", "articles", "article_urls", "images", "related_links", "crawl_runs"} <= set(db.table_names())
 
 
 def test_first_write_inserts_article_and_children(writer):

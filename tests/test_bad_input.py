@@ -151,9 +151,7 @@ def test_windows_1258_page_gives_the_same_nfc_text(crawl):
 
 def test_page_without_date_is_kept_and_counted(crawl):
     _, connection, run = crawl
-    assert connection.execute("SELECT published_at FROM articles WHERE url LIKE '%nodate-3%'").fetchone() == (
-        None,
-    )
+    assert connection.execute("SELECT published_at FROM articles WHERE url LIKE '%nodate-3%'").fetchone() == (None,)
     assert json.loads(run[3])["danvan/missing/published_at"] == 1
 
 

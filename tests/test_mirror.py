@@ -67,9 +67,7 @@ def test_a_cookie_protected_route_redirects_to_itself_until_the_cookie_is_sent(t
     site.mkdir()
     (site / "feed.xml").write_text("<rss/>", encoding="utf-8")
     (site / "mirror.json").write_text(
-        json.dumps(
-            {"host": "feeds.vn", "routes": {"/rss/all.rss": {"file": "feed.xml", "requires_cookie": "sid"}}}
-        ),
+        json.dumps({"host": "feeds.vn", "routes": {"/rss/all.rss": {"file": "feed.xml", "requires_cookie": "sid"}}}),
         encoding="utf-8",
     )
     with MirrorServer(tmp_path) as server:

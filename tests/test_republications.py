@@ -22,18 +22,12 @@ def writer(archive_path):
 
 
 def links(writer):
-    return writer.db.execute(
-        "SELECT original_site, copy_site FROM republication_links ORDER BY copy_site"
-    ).fetchall()
+    return writer.db.execute("SELECT original_site, copy_site FROM republication_links ORDER BY copy_site").fetchall()
 
 
 def test_two_sites_republishing_one_article_are_linked_to_the_earliest(writer):
-    copy_one = make_article(
-        "danvanhungyen", "giao-ban-1523", "Giao ban", BODY + "\n\nNguồn: Danvan.vn", when(29)
-    )
-    copy_two = make_article(
-        "tuyenquang", "giao-ban-88", "Giao ban", BODY.replace("Đoạn 3", "Phần 3"), when(30)
-    )
+    copy_one = make_article("danvanhungyen", "giao-ban-1523", "Giao ban", BODY + "\n\nNguồn: Danvan.vn", when(29))
+    copy_two = make_article("tuyenquang", "giao-ban-88", "Giao ban", BODY.replace("Đoạn 3", "Phần 3"), when(30))
     original = make_article("danvan", "giao-ban-57265", "Giao ban", BODY, when(28))
     outcomes = writer.write([copy_one, copy_two, original])
     assert outcomes["new"] == 3

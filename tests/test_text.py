@@ -24,8 +24,7 @@ def as_latin1(text: str) -> str:
 def as_windows_1252(text: str) -> str:
     """UTF-8 bytes decoded the way browsers decode windows-1252 (undefined bytes as C1)."""
     return "".join(
-        bytes([byte]).decode("cp1252", errors="replace").replace("\ufffd", chr(byte))
-        for byte in text.encode("utf-8")
+        bytes([byte]).decode("cp1252", errors="replace").replace("\ufffd", chr(byte)) for byte in text.encode("utf-8")
     )
 
 
@@ -253,9 +252,7 @@ def test_repair_leaves_other_text_unchanged(text):
     assert repair_mojibake(text) == text
 
 
-VIETNAMESE_LETTERS = (
-    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
-)
+VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
 VIETNAMESE_ALPHABET = VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper() + "0123456789 .,;:!?()-/\"'“”‘’–—…«»°·"
 FRAGMENTS = [
     "hòa", "hoà", "Qúy", "thuỷ", "KHOẺ", "&amp;", "&acirc;", "&#7853;", "&amp;#7853;", "amp;",

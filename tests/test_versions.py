@@ -33,9 +33,7 @@ def test_an_unchanged_recrawl_only_moves_last_seen_at(archive_path):
 def test_the_search_index_follows_the_newest_version(archive_path):
     writer = new_writer(archive_path)
     writer.write([make_article("danvan", "a-1", "Giao ban quý một", paragraphs(3, "dân vận"))])
-    writer.write(
-        [make_article("danvan", "a-1", "Sơ kết quý hai", paragraphs(3, "dân vận"), fetched_at=LATER)]
-    )
+    writer.write([make_article("danvan", "a-1", "Sơ kết quý hai", paragraphs(3, "dân vận"), fetched_at=LATER)])
     exact = writer.db.execute("SELECT rowid FROM search_exact WHERE search_exact MATCH '\"quý hai\"'")
     stale = writer.db.execute("SELECT rowid FROM search_exact WHERE search_exact MATCH '\"quý một\"'")
     assert (exact.fetchall(), stale.fetchall()) == ([(1,)], [])

@@ -74,10 +74,10 @@ def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: da
         *every_text(page, selectors.get("modified", ())),
     ]
     ignored = {name.casefold() for name in profile.ignore_authors}
-    author = first_text(page, selectors.get("author", ()))
+    author = next(
+        (name for name in every_text(page, selectors.get("author", ())) if name.casefold() not in ignored), None
+    )
     generic_author = metadata.author if (metadata.author or "").casefold() not in ignored else None
-    if (author or "").casefold() in ignored:
-        author = None
     article.author = _with_source(article, "author", author, "profile") or _with_source(
         article, "author", generic_author, "generic"
     )
@@ -113,15 +113,15 @@ def _canonical(url: str, metadata, profile: SiteProfile) -> str:
     for source in profile.canonical_sources:
         candidate = declared[source]
         if candidate and profile.owns(candidate):
-            return canonical_url(candidate, profile.preferred_host)
-    return canonical_url(url, profile.preferred_host)
+            return canonical_url(candidate, profile.preferred_host, profile.host_aliases)
+    return canonical_url(url, profile.preferred_host, profile.host_aliases)
 
 
 def _related_links(page: Selector, base_url: str, profile: SiteProfile) -> list[dict]:
     related = []
     for block in profile.related:
         for item in page.css(block.items):
-            link = item.css("a[href]")
+            link = [anchor for anchor in item.css("a[href]") if node_text(anchor)]
             if not link:
                 continue
             title = node_text(link[0])

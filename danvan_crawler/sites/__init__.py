@@ -53,6 +53,7 @@ class SiteProfile:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listing_areas: tuple[str, ...] = ()
+    host_aliases: tuple[str, ...] = ()
     listing_items: str | None = None
     listing_date: str | None = None
     stop_after_known: int = 10
@@ -186,6 +187,7 @@ def profile_from_mapping(data: dict, path: Path | None = None) -> SiteProfile:
         feeds=_as_tuple(urls.get("feeds", ())),
         sitemaps=_as_tuple(urls.get("sitemaps", ())),
         listing_areas=_as_tuple(urls.get("listing_areas", ())),
+        host_aliases=_as_tuple(urls.get("host_aliases", ())),
         listing_items=listing.get("items"),
         listing_date=listing.get("date"),
         stop_after_known=int(listing.get("stop_after_known", 10)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 
@@ -22,6 +23,10 @@ from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
 from danvan_crawler.extract.article import extract_article
 from danvan_crawler.items import NotModified
 from danvan_crawler.sites import SiteProfile, load_profile
+
+# tldextract, which Scrapy's cookie middleware uses, tries to download the public suffix list and,
+# offline, logs the failure with a traceback before falling back to the copy it ships.
+logging.getLogger("tldextract").setLevel(logging.CRITICAL)
 
 # Old provincial .gov.vn servers speak only TLS 1.0 with ciphers OpenSSL now refuses by default.
 LEGACY_TLS_SETTINGS = {
