@@ -3,7 +3,8 @@
 A mirror folder holds one sub-folder per site with a `mirror.json` route table:
 `{"host": "danvanhungyen.vn", "routes": {"/": "home.html", "/old.html": {"status": 301,
 "location": "/new.html"}, ...}}`. A route is a file path, or an object with `file`, `status`,
-`location`, `content_type`, `delay` (seconds before answering), `body_size` (bytes of filler),
+`location`, `content_type`, `delay` (seconds before answering), `body_size` (bytes of filler,
+streamed, so a gigabyte costs no memory), `reset` (close the connection without answering),
 `set_cookie` (a Set-Cookie header value) or `requires_cookie` (a cookie name: without it the
 answer is a 302 back to the same path that sets the cookie, as qdnd.vn's feeds do).
 Unlisted paths are 404s.
@@ -20,6 +21,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass
@@ -131,6 +134,11 @@ class MirrorServer:
                     self._answer(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
                     return
                 time.sleep(route.get("delay", 0))
+                if route.get("reset"):
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 required = route.get("requires_cookie")
                 if required and f"{required}=" not in (self.headers.get("Cookie") or ""):
                     headers = {"Location": "/" + rest, "Set-Cookie": f"{required}=mirror; Path=/"}
@@ -149,9 +157,22 @@ class MirrorServer:
                         path.suffix, "application/octet-stream"
                     )
                 else:
-                    body = b"x" * route.get("body_size", 0)
-                    content_type = route.get("content_type", "text/html; charset=utf-8")
+                    self._answer_filler(status, route.get("body_size", 0), headers)
+                    return
                 self._answer(status, body, content_type, headers)
+
+            def _answer_filler(self, status: int, size: int, headers: dict) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(size))
+                self.end_headers()
+                chunk = b"<p>" + b"x" * 65_530 + b"</p>"
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    for _ in range(size // len(chunk)):
+                        self.wfile.write(chunk)
+                    self.wfile.write(chunk[: size % len(chunk)])
 
             def _answer(self, status: int, body: bytes, content_type: str | None, headers: dict | None = None) -> None:
                 self.send_response(status)

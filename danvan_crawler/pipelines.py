@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from datetime import datetime
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from danvan_crawler.archive import default_archive_path, open_archive
+from danvan_crawler.archive.schema import is_full_error
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
 from danvan_crawler.items import Article, NotModified
@@ -115,22 +118,26 @@ class ResolveDatesPipeline(_StatsMixin):
 class ArchiveWriterPipeline(_StatsMixin):
     """Writes articles to the SQLite archive in batches; flushes the rest on close."""
 
-    def __init__(self, archive_path: str | None = None, batch_size: int = 50):
+    def __init__(self, archive_path: str | None = None, batch_size: int = 50, max_bytes: int | None = None):
         self.archive_path = archive_path
         self.batch_size = batch_size
+        self.max_bytes = max_bytes
         self.pending: list[Article] = []
         self.writer: ArchiveWriter | None = None
         self.crawler = None
+        self.full = False
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler.settings.get("ARCHIVE_PATH"), crawler.settings.getint("ARCHIVE_BATCH_SIZE", 50))
+        settings = crawler.settings
+        pipeline = cls(settings.get("ARCHIVE_PATH"), settings.getint("ARCHIVE_BATCH_SIZE", 50),
+                       settings.getint("ARCHIVE_MAX_BYTES") or None)  # fmt: skip
         pipeline.stats = crawler.stats
         pipeline.crawler = crawler
         return pipeline
 
     def open_spider(self) -> None:
-        self.writer = ArchiveWriter(open_archive(self.archive_path or default_archive_path()))
+        self.writer = ArchiveWriter(open_archive(self.archive_path or default_archive_path(), max_bytes=self.max_bytes))
         spider = self.crawler.spider
         for profile in filter(None, (spider.profile, spider.moved_to)):
             self.writer.register_site(profile)
@@ -146,9 +153,25 @@ class ArchiveWriterPipeline(_StatsMixin):
         self.writer.db.close()
 
     def flush(self) -> None:
+        """Write the pending batch; a full disk stops the crawl with the archive as it was."""
         if not self.pending:
             return
-        outcomes = self.writer.write(self.pending)
+        if self.full:
+            self.count("dropped/archive_full", len(self.pending))
+            self.pending = []
+            return
+        try:
+            outcomes = self.writer.write(self.pending)
+        except sqlite3.OperationalError as error:
+            if not is_full_error(error):
+                raise
+            self.full = True
+            logger.error("the archive is full (%s): stopping the crawl; everything written so far is intact", error)
+            self.count("dropped/archive_full", len(self.pending))
+            self.pending = []
+            if self.crawler is not None and self.crawler.engine is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_full"))
+            return
         for outcome, amount in outcomes.items():
             self.count(f"articles/{outcome}", amount)
         self.pending = []

@@ -59,6 +59,8 @@ ARCHIVE_PATH = os.environ.get("DANVAN_DB", "data/archive.db")
 # Archived articles published within this many days are fetched again (conditionally) to catch edits.
 REVISIT_DAYS = int(os.environ.get("DANVAN_REVISIT_DAYS", "3"))
 ARCHIVE_BATCH_SIZE = 50
+# Optional cap on the archive file's size; reaching it stops a crawl cleanly, as a full disk does.
+ARCHIVE_MAX_BYTES = int(os.environ.get("DANVAN_ARCHIVE_MAX_BYTES", "0")) or None
 
 # Offline mirror: with DANVAN_MIRROR_DIR set, requests for the mirrored hosts are served from
 # that folder by a local server (see danvan_crawler/mirror.py).

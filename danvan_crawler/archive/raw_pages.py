@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import zlib
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from scrapy import signals
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 
-from danvan_crawler.archive.schema import default_archive_path, open_archive
+from danvan_crawler.archive.schema import default_archive_path, is_full_error, open_archive
 from danvan_crawler.dates import HO_CHI_MINH
 
 RAW_PAGE_META = "archive_raw_page"
@@ -28,6 +29,8 @@ class RawPageRecorder:
     def __init__(self, crawler):
         self.archive_path = crawler.settings.get("ARCHIVE_PATH") or default_archive_path()
         self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 50)
+        self.max_bytes = crawler.settings.getint("ARCHIVE_MAX_BYTES") or None
+        self.stats = crawler.stats
         self.pending: list[tuple] = []
         self.db = None
         crawler.signals.connect(self.response_received, signal=signals.response_received)
@@ -53,14 +56,19 @@ class RawPageRecorder:
         if not self.pending:
             return
         if self.db is None:
-            self.db = open_archive(self.archive_path)
-        with self.db.conn:
-            self.db.conn.execute("BEGIN IMMEDIATE")
-            self.db.conn.executemany(
-                """INSERT OR IGNORE INTO raw_pages (url, final_url, status, headers, redirect_chain,
-                       fetched_at, body_sha1, body_size, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                self.pending,
-            )
+            self.db = open_archive(self.archive_path, max_bytes=self.max_bytes)
+        try:
+            with self.db.conn:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+                self.db.conn.executemany(
+                    """INSERT OR IGNORE INTO raw_pages (url, final_url, status, headers, redirect_chain,
+                           fetched_at, body_sha1, body_size, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    self.pending,
+                )
+        except sqlite3.OperationalError as error:
+            if not is_full_error(error):
+                raise
+            self.stats.inc_value("danvan/dropped/raw_page_archive_full", len(self.pending))
         self.pending = []
 
 

@@ -28,8 +28,11 @@ def default_archive_path() -> Path:
     return Path(os.environ.get("DANVAN_DB") or DEFAULT_ARCHIVE_PATH)
 
 
-def open_archive(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
-    """Open (and create or upgrade) an archive, ready for concurrent readers."""
+def open_archive(path: str | Path, *, create: bool = True, max_bytes: int | None = None) -> sqlite_utils.Database:
+    """Open (and create or upgrade) an archive, ready for concurrent readers.
+
+    With `max_bytes`, writes that would grow the file past it fail as a full disk does.
+    """
     path = Path(path)
     if not path.exists() and not create:
         raise ArchiveError(f"no archive at {path}; run a crawl first (danvan crawl) or pass --db")
@@ -66,6 +69,9 @@ def open_archive(path: str | Path, *, create: bool = True) -> sqlite_utils.Datab
             connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
+        if max_bytes:
+            page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+            connection.execute(f"PRAGMA max_page_count = {max(1, int(max_bytes) // page_size)}")
         for target, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             with connection:
                 connection.execute("BEGIN")
@@ -75,6 +81,11 @@ def open_archive(path: str | Path, *, create: bool = True) -> sqlite_utils.Datab
         connection.close()
         raise ArchiveError(f"cannot prepare archive {path}: {error}") from error
     return db
+
+
+def is_full_error(error: sqlite3.Error) -> bool:
+    """SQLITE_FULL: the disk (or the archive's size limit) has no room for the write."""
+    return "full" in str(error).lower()
 
 
 def _create_version_1(db: sqlite_utils.Database) -> None:
