@@ -64,7 +64,7 @@ def run_crawl(
         for profile in profiles:
             crawler = process.create_crawler(SiteSpider)
             crawlers.append(crawler)
-            process.crawl(crawler, site=profile.name, **(spider_arguments or {}))
+            process.crawl(crawler, site=str(profile.path or profile.name), **(spider_arguments or {}))
         if on_progress is not None:
             report = _progress_reporter(profiles, crawlers, on_progress)
             ticker = task.LoopingCall(report)

@@ -5,9 +5,10 @@ A mirror folder holds one sub-folder per site with a `mirror.json` route table:
 "location": "/new.html"}, ...}}`. A route is a file path, or an object with `file`, `status`,
 `location`, `content_type`, `delay` (seconds before answering), `body_size` (bytes of filler,
 streamed, so a gigabyte costs no memory), `reset` (close the connection without answering),
-`set_cookie` (a Set-Cookie header value) or `requires_cookie` (a cookie name: without it the
-answer is a 302 back to the same path that sets the cookie, as qdnd.vn's feeds do).
-Unlisted paths are 404s.
+`set_cookie` (a Set-Cookie header value), `requires_cookie` (a cookie name: without it the
+answer is a 302 back to the same path that sets the cookie, as qdnd.vn's feeds do), or
+`fail_times` with `fail_status` and `retry_after` (the first N requests get that status).
+Unlisted paths are 404s. A table with `"down": true` is a site that refuses connections.
 
 `MirrorServer` serves every site of a folder on one ephemeral port, as
 `http://127.0.0.1:PORT/<host>/<path>`. `MirrorDownloadHandler` is Scrapy's own HTTP/1.1 handler
@@ -37,6 +38,7 @@ from scrapy.http import Request, Response
 logger = logging.getLogger(__name__)
 
 DEFAULT_MIRROR_DIRECTORY = Path(__file__).resolve().parent.parent / "fixtures"
+CLOSED_PORT = 1  # nothing listens on 127.0.0.1:1: connections to a "down" site are refused
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
@@ -50,11 +52,12 @@ class MirrorSite:
     host: str
     folder: Path
     routes: dict
+    down: bool = False
 
     @classmethod
     def load(cls, folder: Path) -> MirrorSite:
         table = json.loads((folder / "mirror.json").read_text(encoding="utf-8"))
-        return cls(host=table["host"], folder=folder, routes=table["routes"])
+        return cls(host=table["host"], folder=folder, routes=table["routes"], down=table.get("down", False))
 
     def route(self, path_and_query: str) -> dict | None:
         route = self.routes.get(path_and_query)
@@ -92,6 +95,8 @@ class MirrorServer:
         if not self.sites:
             raise FileNotFoundError(f"no mirror.json under {directory}")
         self.requests: list[str] = []
+        self._failures_left: dict[str, int] = {}
+        self._failures_lock = threading.Lock()
         self._server = _QuietHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -103,7 +108,11 @@ class MirrorServer:
         return f"http://127.0.0.1:{self.port}/{host}"
 
     def host_map(self) -> dict[str, str]:
-        return {host: self.base_url(site.host) for host, site in self.sites.items()}
+        """Where each mirrored host is served; a site that is down points at a closed port."""
+        return {
+            host: f"http://127.0.0.1:{CLOSED_PORT}/{site.host}" if site.down else self.base_url(site.host)
+            for host, site in self.sites.items()
+        }
 
     def start(self) -> MirrorServer:
         self._thread.start()
@@ -118,6 +127,12 @@ class MirrorServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+    def _take_failure(self, key: str, times: int) -> bool:
+        with self._failures_lock:
+            left = self._failures_left.setdefault(key, times)
+            self._failures_left[key] = max(0, left - 1)
+            return left > 0
 
     def _handler_class(self):
         server = self
@@ -138,6 +153,10 @@ class MirrorServer:
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     self.close_connection = True
                     self.connection.close()
+                    return
+                if route.get("fail_times") and server._take_failure(f"{host}/{rest}", route["fail_times"]):
+                    retry_after = {"Retry-After": str(route["retry_after"])} if "retry_after" in route else {}
+                    self._answer(route.get("fail_status", 503), b"busy", "text/plain", retry_after)
                     return
                 required = route.get("requires_cookie")
                 if required and f"{required}=" not in (self.headers.get("Cookie") or ""):

@@ -36,6 +36,7 @@ class ThrowawaySite:
     name: str = "faults"
     host: str = "faults.example"
     routes: dict = field(default_factory=dict)
+    down: bool = False
 
     def __post_init__(self):
         (self.site_folder / "a").mkdir(parents=True, exist_ok=True)
@@ -66,7 +67,8 @@ class ThrowawaySite:
         links = "".join(f'<a href="{path}">{path}</a>' for path in sorted(self.routes) if path != "/robots.txt")
         self.page("/", f"<html><body>{links}</body></html>")
         self.routes.setdefault("/robots.txt", {"status": 404})
-        (self.site_folder / "mirror.json").write_text(json.dumps({"host": self.host, "routes": self.routes}))
+        table = {"host": self.host, "routes": self.routes, "down": self.down}
+        (self.site_folder / "mirror.json").write_text(json.dumps(table))
         self.profile.write_text(
             f'name = "{self.name}"\nbase_url = "https://{self.host}"\ndomains = ["{self.host}"]\n'
             f'start_urls = ["https://{self.host}/"]\n'

@@ -30,8 +30,7 @@ def archive_summary(db: sqlite_utils.Database, run_ids: list[int] | None = None)
             db.query("SELECT * FROM crawl_runs WHERE id IN (SELECT MAX(id) FROM crawl_runs GROUP BY sites) ORDER BY id")
         )
     for run in runs:
-        run["dropped"] = json.loads(run["dropped"] or "{}")
-        run["errors"] = json.loads(run["errors"] or "{}")
+        _decode_run(run)
         run.pop("stats", None)
     republications = db.execute("SELECT COUNT(*) FROM republications").fetchone()[0]
     return {

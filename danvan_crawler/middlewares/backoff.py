@@ -37,7 +37,7 @@ class RetryBackoffMiddleware:
         delay = min(self.maximum, max(self.base * 2 ** (attempt - 1), request.meta.get("retry_after", 0.0)))
         if delay > 0:
             logger.debug("waiting %.1f s before retry %d of %s", delay, attempt, request.url)
-            self.stats.inc_value("danvan/retry_backoff_seconds", int(delay))
+            self.stats.inc_value("danvan/retry_backoff_seconds", round(delay, 3))
             await asyncio.sleep(delay)
         return None
 
