@@ -249,7 +249,11 @@ def print_summary(summary: dict) -> None:
             describe_counts(run["dropped"]), describe_counts(run["errors"]),
         )  # fmt: skip
     console.print(table)
-    for run in summary["runs"]:
+    print_problems(summary["runs"])
+
+
+def print_problems(runs: list[dict]) -> None:
+    for run in runs:
         for problem in run["problems"]:
             console.print(f"run #{run['id']} ({run['sites']}) is {run['status']}: {problem}", highlight=False)
 
@@ -395,15 +399,17 @@ def stats(as_json, db_path) -> None:
 def runs(limit, db_path) -> None:
     """Crawl history, newest first. Example: danvan runs --limit 5"""
     table = Table("run", "site", "started", "finished", "status", "reason", "requests", "new", "updated",
-                  "unchanged", "dropped", "errors", "problems")  # fmt: skip
-    for run in recent_runs(read_archive(db_path), limit):
+                  "unchanged", "dropped", "errors")  # fmt: skip
+    history = recent_runs(read_archive(db_path), limit)
+    for run in history:
         table.add_row(
             f"#{run['id']}", run["sites"], run["started_at"], run["finished_at"] or "-", run["status"],
             run["finish_reason"] or "-", *(str(run[name] or 0) for name in (
                 "requests", "articles_new", "articles_updated", "articles_unchanged")),
-            describe_counts(run["dropped"]), describe_counts(run["errors"]), "; ".join(run["problems"]) or "-",
+            describe_counts(run["dropped"]), describe_counts(run["errors"]),
         )  # fmt: skip
     console.print(table)
+    print_problems(history)
 
 
 @main.command("extract")
