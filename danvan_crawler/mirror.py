@@ -8,7 +8,8 @@ streamed, so a gigabyte costs no memory), `reset` (close the connection without 
 `set_cookie` (a Set-Cookie header value), `requires_cookie` (a cookie name: without it the
 answer is a 302 back to the same path that sets the cookie, as qdnd.vn's feeds do), or
 `fail_times` with `fail_status` and `retry_after` (the first N requests get that status).
-Unlisted paths are 404s. A table with `"down": true` is a site that refuses connections.
+Unlisted paths are 404s. A table with `"down": true` is a site that refuses connections. Files
+are served with an ETag, and a request whose If-None-Match matches it gets a 304.
 
 `MirrorServer` serves every site of a folder on one ephemeral port, as
 `http://127.0.0.1:PORT/<host>/<path>`. `MirrorDownloadHandler` is Scrapy's own HTTP/1.1 handler
@@ -20,6 +21,7 @@ site's, and nothing but the mirror ever talks to 127.0.0.1.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import socket
@@ -172,6 +174,10 @@ class MirrorServer:
                 if "file" in route:
                     path = site.folder / route["file"]
                     body = path.read_bytes()
+                    headers["ETag"] = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+                    if status == 200 and self.headers.get("If-None-Match") == headers["ETag"]:
+                        self._answer(304, b"", None, headers)
+                        return
                     content_type = route.get("content_type") or CONTENT_TYPES.get(
                         path.suffix, "application/octet-stream"
                     )
