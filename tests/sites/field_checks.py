@@ -1,8 +1,8 @@
 """One small test per field, shared by every site's fixture test module.
 
-A site module sets `SITE`, `BOILERPLATE` (strings of that site's template that must never reach
-a body) and imports these tests; its `case` fixture yields (extracted article, expected values)
-for each fixture page.
+A site module sets `SITE`, provides a `boilerplate` fixture (strings of that site's template that
+must never reach a body) and imports these tests; tests/sites/conftest.py runs each of them once
+per fixture page, with `case` = (extracted article, expected values).
 """
 
 import re

@@ -8,14 +8,9 @@ from parsel import Selector
 from danvan_crawler.sites import load_profile
 from tests.conftest import FIXTURES, fixture_cases
 from tests.sites.field_checks import *  # noqa: F403 (the shared per-field tests)
-from tests.sites.field_checks import extract_case, site_cases
+from tests.sites.field_checks import extract_case
 
 SITE = "baochinhphu"
-
-
-@pytest.fixture(scope="module", params=site_cases(SITE))
-def case(request):
-    return extract_case(SITE, *request.param)
 
 
 @pytest.fixture

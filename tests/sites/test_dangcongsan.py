@@ -9,16 +9,11 @@ from danvan_crawler.pipelines import prepare_article
 from danvan_crawler.sites import load_profile
 from tests.conftest import FIXTURES, file_response, fixture_cases
 from tests.sites.field_checks import *  # noqa: F403 (the shared per-field tests)
-from tests.sites.field_checks import extract_case, site_cases
+from tests.sites.field_checks import extract_case
 
 SITE = "dangcongsan"
 PORTAL = "Cổng thông tin điện tử Đảng Cộng sản Việt Nam"
 PV_PAGE = "doi-thoai-truc-tiep-giua-nguoi-dung-dau-cap-uy-voi-nhan-dan-kenh-quan-trong-de-cung-co-niem-tin"
-
-
-@pytest.fixture(scope="module", params=site_cases(SITE))
-def case(request):
-    return extract_case(SITE, *request.param)
 
 
 @pytest.fixture

@@ -4,14 +4,8 @@ import pytest
 
 from tests.conftest import fixture_cases
 from tests.sites.field_checks import *  # noqa: F403 (the shared per-field tests)
-from tests.sites.field_checks import extract_case, site_cases
 
 SITE = "danvanhungyen"
-
-
-@pytest.fixture(scope="module", params=site_cases(SITE))
-def case(request):
-    return extract_case(SITE, *request.param)
 
 
 @pytest.fixture

@@ -10,15 +10,9 @@ from danvan_crawler.sites import load_profile
 from danvan_crawler.urls import canonical_url
 from tests.conftest import file_response, fixture_cases
 from tests.sites.field_checks import *  # noqa: F403 (the shared per-field tests)
-from tests.sites.field_checks import extract_case, site_cases
 
 SITE = "mattran"
 UPLOADS = "static.mattran.org.vn/zoom/800/uploaded"
-
-
-@pytest.fixture(scope="module", params=site_cases(SITE))
-def case(request):
-    return extract_case(SITE, *request.param)
 
 
 @pytest.fixture

@@ -14,15 +14,9 @@ from danvan_crawler.pipelines import prepare_article
 from danvan_crawler.sites import load_profile
 from tests.conftest import FIXTURES, file_response, fixture_cases
 from tests.sites.field_checks import *  # noqa: F403 (the shared per-field tests)
-from tests.sites.field_checks import extract_case, site_cases
 
 SITE = "qdnd"
 COOKIE = "ASP.NET_SessionId"
-
-
-@pytest.fixture(scope="module", params=site_cases(SITE))
-def case(request):
-    return extract_case(SITE, *request.param)
 
 
 @pytest.fixture

@@ -6,15 +6,10 @@ from danvan_crawler.extract.article import extract_article
 from danvan_crawler.sites import load_profile
 from tests.conftest import file_response, fixture_cases
 from tests.sites.field_checks import *  # noqa: F403 (the shared per-field tests)
-from tests.sites.field_checks import extract_case, site_cases
+from tests.sites.field_checks import extract_case
 
 SITE = "tuyengiao"
 HOST = "https://tuyengiao.vn"
-
-
-@pytest.fixture(scope="module", params=site_cases(SITE))
-def case(request):
-    return extract_case(SITE, *request.param)
 
 
 @pytest.fixture

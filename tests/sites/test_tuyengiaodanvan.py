@@ -11,17 +11,12 @@ from danvan_crawler.sites import load_profile
 from danvan_crawler.spiders.site import SiteSpider
 from tests.conftest import FIXTURES, file_response, fixture_cases
 from tests.sites.field_checks import *  # noqa: F403 (the shared per-field tests)
-from tests.sites.field_checks import extract_case, site_cases
+from tests.sites.field_checks import extract_case
 
 SITE = "tuyengiaodanvan"
 HOST = "https://tuyengiaodanvan.vn"
 CATEGORY = f"{HOST}/blogs/category/type/tin-tuc-su-kien?&categoryId=67f4cbf848ad87279a8a7695"
 NEXT_DATA = re.compile(rb'<script id="__NEXT_DATA__" type="application/json">.*?</script>', re.DOTALL)
-
-
-@pytest.fixture(scope="module", params=site_cases(SITE))
-def case(request):
-    return extract_case(SITE, *request.param)
 
 
 @pytest.fixture
