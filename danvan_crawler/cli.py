@@ -28,6 +28,7 @@ from danvan_crawler.archive.search import search
 from danvan_crawler.archive.summary import archive_summary, recent_runs, site_statistics
 from danvan_crawler.crawl import run_crawl
 from danvan_crawler.extract.article import extract_article
+from danvan_crawler.extract.generic import extract_generic
 from danvan_crawler.mirror import DEFAULT_MIRROR_DIRECTORY
 from danvan_crawler.pipelines import prepare_article
 from danvan_crawler.sites import ProfileError, known_site_names, load_profile, profile_for_url
@@ -237,7 +238,7 @@ def mirrored_sites(directory: Path) -> list[str]:
 
 def print_summary(summary: dict) -> None:
     console.print(
-        f"Archive: {summary['articles']} articles from {len(summary['sites'])} sites,"
+        f"Archive: {summary['articles']} articles from {sum(1 for site in summary['sites'] if site['articles'])} sites,"
         f" {summary['republications']} republished across sites"
     )
     table = Table("run", "site", "status", "requests", "new", "updated", "unchanged", "duplicates",
@@ -421,14 +422,19 @@ def runs(limit, db_path) -> None:
 )
 @click.option("--site", help="Profile to use (default: the one whose domains cover --url). Example: --site danvan")
 def extract_command(file, url, site) -> None:
-    """Extract one saved page and print the article as JSON. Example: danvan extract page.html --url URL"""
+    """Extract one saved page and print the article as JSON. Example: danvan extract page.html --url URL
+
+    A page no profile covers is read with the generic rules (field_sources says "generic").
+    """
     from scrapy.http import HtmlResponse, Request
 
     profile = load_profile(site_argument(site)) if site else profile_for_url(url)
-    if profile is None:
-        raise click.UsageError(f"no profile covers {url}; pass --site (known: {', '.join(known_site_names())})")
     response = HtmlResponse(url=url, body=file.read_bytes(), request=Request(url))
-    article = prepare_article(extract_article(response, profile))
+    if profile is None:
+        click.echo(f"danvan: no profile covers {url}; using the generic rules", err=True)
+        article = prepare_article(extract_generic(response))
+    else:
+        article = prepare_article(extract_article(response, profile))
     record = {
         name: value.isoformat() if hasattr(value, "isoformat") else value
         for name, value in article.__dict__.items()
