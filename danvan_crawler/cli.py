@@ -33,6 +33,7 @@ from danvan_crawler.mirror import DEFAULT_MIRROR_DIRECTORY
 from danvan_crawler.pipelines import prepare_article
 from danvan_crawler.sites import ProfileError, known_site_names, load_profile, profile_for_url
 from danvan_crawler.sites.check import check_profile, fixture_pages
+from danvan_crawler.sites.scaffold import ScaffoldError, scaffold_site
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # Off a terminal (a pipe, a log file, cron) tables get room instead of being folded to 80 columns.
@@ -305,6 +306,35 @@ def sites_check(site, pages) -> None:
     for page, name in report.missing:
         click.echo(f"missing: {name} on {page}", err=True)
     sys.exit(EXIT_OK if report.complete else EXIT_PROBLEMS)
+
+
+@sites.command("new")
+@click.argument("domain")
+@click.option(
+    "--sample",
+    "samples",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A saved article page of the site; repeat for more. Example: --sample saved/bai-viet-1203.html",
+)
+@click.option(
+    "--listing",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A saved listing page, for the URL patterns. Example: --listing saved/hoat-dong-dan-van.html",
+)
+@click.option("--name", help="Profile name (default: from the domain). Example: --name bandanvan_tinhmau")
+def sites_new(domain, samples, listing, name) -> None:
+    """Propose a profile for DOMAIN from saved pages: profile, fixtures and tests, all unconfirmed.
+
+    Example: danvan sites new bandanvan.tinhmau.vn --sample saved/a.html --listing saved/list.html
+    """
+    try:
+        result = scaffold_site(domain, list(samples), listing, name)
+    except ScaffoldError as error:
+        raise click.UsageError(str(error)) from error
+    for line in result.report():
+        click.echo(line)
 
 
 @main.command("search")

@@ -211,10 +211,10 @@ def test_extract_prints_the_item_as_json():
     )
 
 
-def test_extract_without_a_profile_asks_for_one():
+def test_extract_without_a_profile_uses_the_generic_rules():
     result = danvan("extract", str(REFERENCE_PAGE), "--url", "https://example.com/a.html")
-    assert result.exit_code == 2
-    assert "no profile covers https://example.com/a.html" in result.output
+    item = json.loads(result.stdout)
+    assert (result.exit_code, item["site"], item["title"]) == (0, "generic", REFERENCE["title"])
 
 
 def test_reextract_reports_no_change_on_an_unchanged_profile(demo_archive, tmp_path):

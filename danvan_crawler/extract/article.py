@@ -10,23 +10,30 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from danvan_crawler.dates import HO_CHI_MINH
-from danvan_crawler.extract.body import extract_body
+from danvan_crawler.extract.body import Body, extract_body
+from danvan_crawler.extract.generic import (
+    dates_near_title,
+    densest_text_container,
+    generic_authors,
+    generic_body,
+    generic_summary,
+    generic_title,
+)
 from danvan_crawler.extract.metadata import read_metadata
-from danvan_crawler.extract.selectors import all_texts, every_text, first_node, first_text, node_text, select
+from danvan_crawler.extract.selectors import all_texts, every_text, first_node, first_text, node_text
 from danvan_crawler.items import Article
 from danvan_crawler.sites import SiteProfile
 from danvan_crawler.urls import canonical_url
 
 TRAILING_DATE = re.compile(r"\(?\s*([^()]*\d[^()]*?)\s*\)?\s*$")
-DATE_LIKE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|\d{4}-\d{2}-\d{2}|tháng\s+\d")
-NEAR_TITLE = (
-    "xpath:(//h1)[1]/following-sibling::*[position() <= 3]",
-    "xpath:(//h1)[1]/../following-sibling::*[position() <= 2]",
-)
 
 
 def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: datetime | None = None) -> Article:
-    """Read every field the profile describes; machine-readable dates are tried first."""
+    """Read every field the profile describes; machine-readable dates are tried first.
+
+    A field the profile's selectors find nothing for comes from the generic rules
+    (extract/generic.py), and `field_sources` says which path gave each field.
+    """
     page = response.selector
     metadata = read_metadata(page)
     selectors = profile.selectors
@@ -41,10 +48,10 @@ def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: da
 
     article.title = _with_source(article, "title", first_text(page, selectors["title"]), "profile")
     if not article.title:
-        article.title = _with_source(article, "title", first_text(page, ("h1",)) or metadata.og_title, "generic")
+        article.title = _with_source(article, "title", generic_title(page, metadata), "generic")
     summary = first_text(page, selectors.get("summary", ()))
     article.summary = _with_source(article, "summary", summary, "profile") or _with_source(
-        article, "summary", metadata.description, "generic"
+        article, "summary", generic_summary(page, metadata), "generic"
     )
 
     container = first_node(page, selectors["body"])
@@ -58,17 +65,15 @@ def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: da
             source_line=profile.source_line,
             boilerplate_lines=profile.boilerplate_lines,
         )
-        article.body_text = body.text
-        article.body_html = body.html
-        article.images = body.images
-        article.source = body.source
-        if body.paragraphs:
-            article.field_sources["body"] = "profile"
-        if body.source:
-            article.field_sources["source"] = "profile"
+        _take_body(article, body, "profile")
+    if not article.body_text:
+        generic = generic_body(densest_text_container(page), response.url, article.title, article.summary)
+        _take_body(article, generic, "generic")
 
     visible_dates = every_text(page, selectors.get("published", ()))
-    article.date_candidates = [*metadata.published, *visible_dates, *_dates_near_title(page)]
+    article.date_candidates = [*metadata.published, *visible_dates, *dates_near_title(page, article.title)]
+    if article.date_candidates:
+        article.field_sources["published"] = "profile" if visible_dates else "generic"
     article.modified_candidates = [
         *metadata.modified,
         *every_text(page, selectors.get("modified", ())),
@@ -77,7 +82,7 @@ def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: da
     author = next(
         (name for name in every_text(page, selectors.get("author", ())) if name.casefold() not in ignored), None
     )
-    generic_author = metadata.author if (metadata.author or "").casefold() not in ignored else None
+    generic_author = next((name for name in generic_authors(page, metadata) if name.casefold() not in ignored), None)
     article.author = _with_source(article, "author", author, "profile") or _with_source(
         article, "author", generic_author, "generic"
     )
@@ -90,15 +95,16 @@ def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: da
     return article
 
 
-def _dates_near_title(page: Selector) -> list[str]:
-    """Short date-like texts just after the first h1: the last resort for a page's date."""
-    texts = []
-    for query in NEAR_TITLE:
-        for match in select(page, query):
-            text = node_text(match)
-            if len(text) <= 80 and DATE_LIKE.search(text):
-                texts.append(text)
-    return texts
+def _take_body(article: Article, body: Body, path: str) -> None:
+    article.body_text, article.body_html, article.images, article.source = (
+        body.text,
+        body.html,
+        body.images,
+        body.source,
+    )
+    for field, value in (("body", body.paragraphs), ("source", body.source)):
+        if value:
+            article.field_sources[field] = path
 
 
 def _with_source(article: Article, field: str, value: str | None, path: str) -> str | None:
