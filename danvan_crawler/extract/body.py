@@ -90,7 +90,7 @@ def extract_body(
     tree = Selector(root=root)
     for query in (*ALWAYS_REMOVED, *remove):
         for match in tree.css(query):
-            _drop(match.root)
+            drop_keeping_tail(match.root)
 
     body = Body()
     # lxml reuses an element's Python proxy only while one is alive, so the boxes are kept
@@ -183,10 +183,10 @@ def _clean(parts) -> str:
 
 def _remove_paragraph(paragraph: _Paragraph) -> None:
     if paragraph.element is not None and paragraph.element.getparent() is not None:
-        _drop(paragraph.element)
+        drop_keeping_tail(paragraph.element)
 
 
-def _drop(element: etree._Element) -> None:
+def drop_keeping_tail(element: etree._Element) -> None:
     """Remove an element but keep its tail text in place."""
     parent = element.getparent()
     if parent is None:
@@ -210,7 +210,7 @@ def _drop_empty_blocks(root: etree._Element) -> None:
             and not node_text(Selector(root=element))
             and not any(True for _ in element.iter("img"))
         ):
-            _drop(element)
+            drop_keeping_tail(element)
 
 
 def _strip_unsafe_attributes(root: etree._Element) -> None:

@@ -20,7 +20,7 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
-from danvan_crawler.extract.body import Body, extract_body
+from danvan_crawler.extract.body import Body, drop_keeping_tail, extract_body
 from danvan_crawler.extract.metadata import PageMetadata, read_metadata
 from danvan_crawler.extract.selectors import SKIPPED_TAGS, node_text, visible_text_parts
 from danvan_crawler.items import Article
@@ -261,9 +261,9 @@ def _cleaned(container: Selector) -> Selector:
     """A copy of the container without its template elements and closing byline."""
     root = copy.deepcopy(container.root)
     for element in template_elements(root):
-        _drop_keeping_tail(element)
+        drop_keeping_tail(element)
     if trailing_byline(root):
-        _drop_keeping_tail(next(_paragraphs_last_first(root)))
+        drop_keeping_tail(next(_paragraphs_last_first(root)))
     return Selector(root=root)
 
 
@@ -359,19 +359,6 @@ def _is_date_line(element: etree._Element) -> bool:
 def _is_right_aligned(element: etree._Element) -> bool:
     style = re.sub(r"\s+", "", element.get("style", "").lower())
     return "text-align:right" in style or element.get("align", "").lower() == "right"
-
-
-def _drop_keeping_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
 
 
 def _without_site_name(title: str, site_name: str) -> str:
