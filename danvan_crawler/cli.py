@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -499,13 +500,9 @@ def serve(host, port, db_path) -> None:
     read_archive(path).close()
     command = datasette_command(path, host, port)
     if command is None:
-        fail(
-            "Datasette is not installed; install it with: pip install 'danvan-crawler[datasette]'",
-            EXIT_PROBLEMS,
-        )
-    import subprocess
-
-    sys.exit(subprocess.call(command))
+        fail("Datasette is not installed; install it with: pip install 'danvan-crawler[datasette]'", EXIT_PROBLEMS)
+    # Become Datasette, so that stopping this process stops the server.
+    os.execv(command[0], command)
 
 
 if __name__ == "__main__":
