@@ -84,7 +84,19 @@ class RepublicationIndex:
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO article_bands VALUES (?, ?)", [(key, article_id) for key in keys]
         )
-        candidates = self.db.execute(
+        matches = [
+            other
+            for other, other_signature in self.candidates(article_id, keys)
+            if similarity(signature, other_signature) >= SIMILARITY_THRESHOLD
+        ]
+        if not matches:
+            return False
+        self._regroup({article_id, *matches, *self._group_of(matches)}, detected_at)
+        return True
+
+    def candidates(self, article_id: int, keys: list[int]) -> list[tuple[int, bytes]]:
+        """Articles of other sites that share a band key with this one, with their signatures."""
+        return self.db.execute(
             f"""SELECT DISTINCT s.article_id, s.signature FROM article_bands b
                 JOIN article_signatures s ON s.article_id = b.article_id
                 JOIN articles a ON a.id = b.article_id
@@ -92,15 +104,6 @@ class RepublicationIndex:
                   AND a.site != (SELECT site FROM articles WHERE id = ?)""",
             [*keys, article_id, article_id],
         ).fetchall()
-        matches = [
-            other
-            for other, other_signature in candidates
-            if similarity(signature, other_signature) >= SIMILARITY_THRESHOLD
-        ]
-        if not matches:
-            return False
-        self._regroup({article_id, *matches, *self._group_of(matches)}, detected_at)
-        return True
 
     def _group_of(self, article_ids: list[int]) -> set[int]:
         placeholders = ", ".join("?" * len(article_ids))

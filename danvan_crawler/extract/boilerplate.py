@@ -16,7 +16,7 @@ BOILERPLATE_LINES = tuple(
         r"|xem thêm|đọc thêm|bài liên quan)\s*:?$",
         r"^(©|copyright|bản quyền thuộc về)",
         r"^ghi rõ nguồn",
-        r".*phát hành lại (nội dung|thông tin) từ (trang web|website) này",
+        r"phát hành lại (nội dung|thông tin) từ (trang web|website) này",
         r"^giấy phép (thiết lập|hoạt động|số)",
         r"^(địa chỉ|điện thoại|email|e-mail)\s*:",
         r"^hôm nay\s*[\d.,]+\s*hôm qua",
@@ -27,7 +27,13 @@ BOILERPLATE_LINES = tuple(
 )
 
 
+# Template lines are short; a longer paragraph is article text even if it quotes one.
+LONGEST_BOILERPLATE_LINE = 300
+
+
 def is_boilerplate_line(text: str, extra: tuple[re.Pattern[str], ...] = ()) -> bool:
     """True when a whole paragraph is template text rather than article text."""
     stripped = text.strip()
+    if len(stripped) > LONGEST_BOILERPLATE_LINE:
+        return False
     return any(pattern.search(stripped) for pattern in (*BOILERPLATE_LINES, *extra))

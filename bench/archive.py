@@ -1,0 +1,336 @@
+"""Archive scale: a million articles through the real writer, then lookups, search, export and size.
+
+Articles are made as NormalizeTextPipeline leaves them (stored text, title_key and body_key,
+content hash, resolved dates) from bench/synthetic.py's text, about 4 KB of body each, spread
+over the nine profiled sites; 5 % are near-copies of a recent article of another site (a
+paragraph dropped or the title reworded), as provincial sites republish central ones. A child
+process makes them (on the other core, outside the timings); they go through
+`ArchiveWriter.write` in batches of 50, and each batch's raw pages through the RawPageRecorder's
+own flush (a real synthetic article page, zlib-compressed as the recorder does; 64 such pages
+are reused, so the bytes on disk are a real page's). The insert rate counts both, per article,
+over the first and the last 10 % of the articles; the middle 80 % is not timed, and `make
+bench` runs the long crawl of bench/memory.py meanwhile.
+
+Dedup lookups (the spider's known-URL lookup and the band candidate query of the
+republication index) are timed on the same sample size at 1 % of the archive and at its full
+size. Searches go through `danvan_crawler.archive.search.search`: typical queries with their
+marks, and the same queries typed without them (answered from the folded index). The export
+runs `danvan export` over every row in a subprocess (output to /dev/null) whose peak RSS comes
+from wait4. Bytes per article is the archive file (after a WAL checkpoint) over the articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from datetime import datetime, timedelta
+from html import escape
+from pathlib import Path
+from typing import Protocol
+
+from scrapy.utils.test import get_crawler
+
+from bench.figures import Figure
+from bench.synthetic import ROOT, SyntheticSite, SyntheticText, corpus, slug, synthetic_text
+from danvan_crawler.archive import open_archive
+from danvan_crawler.archive.dedup import RepublicationIndex, band_keys, minhash_signature
+from danvan_crawler.archive.known import KnownArticles
+from danvan_crawler.archive.raw_pages import RawPageRecorder
+from danvan_crawler.archive.search import search
+from danvan_crawler.archive.writer import ArchiveWriter
+from danvan_crawler.dates import HO_CHI_MINH
+from danvan_crawler.items import Article
+from danvan_crawler.pipelines import content_hash
+from danvan_crawler.sites import load_profile
+from danvan_crawler.text import fold_key, match_key
+
+ARTICLES = 1_000_000
+WINDOW = 0.1
+BATCH = 50
+REPUBLISHED = 0.05
+SITES = ("danvanhungyen", "danvan", "baochinhphu", "dangcongsan", "mattran", "nhandan", "qdnd", "tuyengiao",
+         "tuyengiaodanvan")  # fmt: skip
+RAW_PAGES = 64
+LOOKUPS = 2_000
+FIRST_PUBLISHED = datetime(2012, 1, 1, 6, 0, tzinfo=HO_CHI_MINH)
+QUERIES = (
+    "dân vận khéo", "Mặt trận Tổ quốc", "phòng, chống dịch Covid-19", "giải phóng mặt bằng", "Hưng Yên",
+    "bầu cử đại biểu Quốc hội", "nông thôn mới", "cải cách hành chính", '"quy chế dân chủ ở cơ sở"', "tôn giáo",
+    "Đại hội Đảng", "hiến đất", "Ban Dân vận Trung ương", "người có uy tín", "Khoái Châu", "dân tộc thiểu số",
+    "Tết Nguyên đán", "cựu chiến binh", "an sinh xã hội", "Trần Thanh Mẫn",
+)  # fmt: skip
+QUERY_REPEATS = 3
+
+
+class Companion(Protocol):
+    """Work that may share the machine while the untimed middle of the archive is inserted."""
+
+    def start(self) -> object: ...
+
+    def wait(self) -> None: ...
+
+
+class SyntheticArchive:
+    """Makes the articles, in order, with a memory of recent ones to republish."""
+
+    def __init__(self, articles: int):
+        self.articles = articles
+        self.rng = random.Random(19300203)
+        self.profiles = {name: load_profile(name) for name in SITES}
+        self.recent: list[tuple[str, SyntheticText]] = []
+        site = SyntheticSite(1_000)
+        self.raw_pages = []
+        for number in range(1, RAW_PAGES + 1):
+            body = site.render_article(number).encode("utf-8")
+            self.raw_pages.append((hashlib.sha1(body).hexdigest(), len(body), zlib.compress(body, 6)))
+        self.fetched_at = datetime.now(HO_CHI_MINH).replace(microsecond=0)
+
+    def article(self, number: int) -> Article:
+        rng = self.rng
+        site = rng.choice(SITES)
+        if self.recent and rng.random() < REPUBLISHED:
+            original_site, text = rng.choice(self.recent)
+            site = rng.choice([name for name in SITES if name != original_site])
+            text = _near_copy(text, rng)
+        else:
+            text = synthetic_text(rng)
+            self.recent = [*self.recent[-499:], (site, text)]
+        profile = self.profiles[site]
+        published = FIRST_PUBLISHED + timedelta(minutes=int(number * 5_000_000 / self.articles))
+        url = f"{profile.base_url}/tin-tuc/{slug(text.title)}-{number}.html"
+        images = [
+            {"url": f"{profile.base_url}/uploads/{published:%Y_%m}/anh-{number}-{index}.jpg", "caption": caption}
+            for index, caption in enumerate(rng.sample(corpus().fragments, rng.randint(0, 3)))
+        ]
+        related = [
+            {
+                "title": rng.choice(corpus().fragments),
+                "url": f"{profile.base_url}/tin-tuc/bai-{number - offset}.html",
+                "date": (published - timedelta(days=offset)).date().isoformat(),
+                "group": "Bài viết khác",
+            }
+            for offset in range(1, 11)
+        ]
+        article = Article(
+            url=url,
+            site=site,
+            canonical_url=url,
+            title=text.title,
+            summary=text.summary,
+            body_text=text.body_text,
+            body_html="".join(f"<p>{escape(paragraph)}</p>" for paragraph in text.paragraphs),
+            published_at=published,
+            published_at_raw=f"{published:%d/%m/%Y %H:%M}",
+            author=None if rng.random() < 0.5 else "Thu Trang",
+            source="Danvan.vn" if rng.random() < 0.3 else None,
+            category="Tin tức - Sự kiện",
+            tags=rng.sample(corpus().tags, rng.randint(1, 5)),
+            images=images,
+            related=related,
+            title_key=text.title_key,
+            body_key=text.body_key,
+            fetched_at=self.fetched_at,
+            field_sources={"title": "profile", "body": "profile", "published_at": "profile"},
+        )
+        article.content_hash = content_hash(article.title_key, article.body_key)
+        return article
+
+    def raw_page(self, article: Article) -> tuple:
+        """A row as RawPageRecorder keeps it: this article's URL, a real page's compressed bytes."""
+        sha1, size, body = self.raw_pages[zlib.crc32(article.url.encode()) % RAW_PAGES]
+        headers = {"Content-Type": ["text/html; charset=utf-8"], "Server": ["nginx"], "Content-Length": [str(size)]}
+        fetched = self.fetched_at.isoformat(timespec="seconds")
+        chain = json.dumps([article.url])
+        return (article.url, article.url, 200, json.dumps(headers), chain, fetched, sha1, size, body)
+
+
+def _near_copy(text: SyntheticText, rng: random.Random) -> SyntheticText:
+    """A republication: one paragraph left out, or the title reworded."""
+    paragraphs, keys, title = list(text.paragraphs), list(text.paragraph_keys), text.title
+    if len(paragraphs) > 4 and rng.random() < 0.5:
+        dropped = rng.randrange(len(paragraphs))
+        del paragraphs[dropped], keys[dropped]
+    else:
+        title = f"{rng.choice(('Hưng Yên', 'Thái Bình', 'Nam Định'))}: {title}"
+    return SyntheticText(title, match_key(title), text.summary, paragraphs, keys)
+
+
+def _recorder(path: Path) -> RawPageRecorder:
+    """The crawl's raw page recorder on a crawler that never runs: only its flush is used."""
+    crawler = get_crawler(settings_dict={"ARCHIVE_PATH": str(path), "ARCHIVE_BATCH_SIZE": BATCH})
+    return RawPageRecorder.from_crawler(crawler)
+
+
+def lookup_seconds(db, sample: list[tuple[int, str, bytes]]) -> float:
+    """Mean seconds per article of the known-URL lookup and the band candidate query."""
+    known = KnownArticles(db)
+    index = RepublicationIndex(db)
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for article_id, url, signature in sample:
+            known.lookup([url])
+            index.candidates(article_id, band_keys(signature))
+        timings.append((time.perf_counter() - started) / len(sample))
+    return statistics.median(timings)
+
+
+def _sample(db, rng: random.Random, size: int) -> list[tuple[int, str, bytes]]:
+    """Random archived articles with their URL and MinHash signature (computed outside the timing)."""
+    highest = db.execute("SELECT MAX(id) FROM articles").fetchone()[0]
+    ids = rng.sample(range(1, highest + 1), min(size, highest))
+    sample = []
+    for article_id in ids:
+        url, title_key, body_key = db.execute(
+            "SELECT a.url, s.title_key, s.body_key FROM articles a JOIN article_search s ON s.article_id = a.id"
+            " WHERE a.id = ?",
+            [article_id],
+        ).fetchone()
+        sample.append((article_id, url, minhash_signature(f"{title_key} {body_key}")))
+    return [entry for entry in sample if entry[2] is not None]
+
+
+def query_latencies(db, queries: list[str], fold: bool) -> list[float]:
+    """Milliseconds per search, every query several times (the first run of each included)."""
+    latencies = []
+    for _ in range(QUERY_REPEATS):
+        for query in queries:
+            started = time.perf_counter()
+            search(db, query, fold=fold)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def export_run(path: Path) -> tuple[float, float, int]:
+    """Seconds, peak RSS (MB) and rows of `danvan export` over the whole archive, in a subprocess."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "danvan_crawler.cli", "export", "--db", str(path), "-o", os.devnull],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    message = process.stderr.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"danvan export failed: {message}")
+    return seconds, usage.ru_maxrss * 1024 / 1e6, int(message.split()[0])
+
+
+def _produce(total: int, batches) -> None:
+    """In a child process, on the other core: every batch of articles and raw pages, in order."""
+    maker = SyntheticArchive(total)
+    for start in range(0, total, BATCH):
+        batch = [maker.article(number) for number in range(start + 1, min(total, start + BATCH) + 1)]
+        batches.put((batch, [maker.raw_page(article) for article in batch]))
+
+
+def run(scale: float = 1.0, companion: Companion | None = None) -> list[Figure]:
+    """`companion` (the long crawl of bench/memory.py) runs while the untimed middle is inserted."""
+    total = max(1_000, int(ARTICLES * scale))
+    window = max(BATCH, int(total * WINDOW) // BATCH * BATCH)
+    small = max(BATCH, total // 100 // BATCH * BATCH)
+    rng = random.Random(7)
+    context = multiprocessing.get_context("fork")
+    batches = context.Queue(maxsize=20)
+    producer = context.Process(target=_produce, args=(total, batches), daemon=True)
+    producer.start()  # before any SQLite connection exists, so none is forked
+    with tempfile.TemporaryDirectory(prefix="bench-archive-") as directory:
+        path = Path(directory) / "archive.db"
+        db = open_archive(path)
+        writer = ArchiveWriter(db)
+        recorder = _recorder(path)
+        for name in SITES:
+            writer.register_site(load_profile(name))
+        batch_seconds = []
+        lookups = {}
+        for start in range(0, total, BATCH):
+            if companion is not None and start == window:
+                companion.start()
+            if companion is not None and start == total - window:
+                companion.wait()
+                os.sync()  # the crawl's writes reach the disk before the last window is timed
+            batch, recorder.pending = batches.get()
+            started = time.perf_counter()
+            writer.write(batch)
+            recorder.flush()
+            batch_seconds.append(time.perf_counter() - started)
+            if start + BATCH == small:
+                lookups["small"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
+        producer.join()
+        lookups["full"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
+        first_rate = window / sum(batch_seconds[: window // BATCH])
+        last_rate = window / sum(batch_seconds[-window // BATCH :])
+        typical = query_latencies(db, list(QUERIES), fold=False)
+        folded = query_latencies(db, [fold_key(query) for query in QUERIES], fold=False)
+        articles, republications = db.execute(
+            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM republications)"
+        ).fetchone()
+        recorder.spider_closed(None)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        size = path.stat().st_size
+        export_seconds, export_rss, exported = export_run(path)
+    growth = last_rate / first_rate
+    lookup_ratio = lookups["full"] / lookups["small"]
+    p95 = {"typical": percentile(typical, 0.95), "folded": percentile(folded, 0.95)}
+    return [
+        Figure(
+            f"archive: insert rate, first {window:,} articles",
+            first_rate,
+            "articles/s",
+            note=f"one build; ArchiveWriter.write + raw page, batches of {BATCH}; {articles:,} articles,"
+            f" {len(SITES)} sites ({total - articles} same-site duplicates merged),"
+            f" {republications:,} republication links",
+        ),
+        Figure(f"archive: insert rate, last {window:,} articles", last_rate, "articles/s"),
+        Figure("archive: insert rate, last / first", growth, "×", "≥ 0.8", growth >= 0.8),
+        Figure(
+            f"archive: dedup lookup at {small:,} articles",
+            lookups["small"] * 1e6,
+            "µs",
+            note=f"known-URL lookup + band candidate query, per article, {LOOKUPS:,} random articles",
+        ),
+        Figure(f"archive: dedup lookup at {total:,} articles", lookups["full"] * 1e6, "µs"),
+        Figure("archive: dedup lookup, full / 1 %", lookup_ratio, "×", "flat (≤ 1.5)", lookup_ratio <= 1.5),
+        Figure(
+            "archive: search p50, typical queries",
+            percentile(typical, 0.5),
+            "ms",
+            note=f"percentiles of {len(QUERIES)} queries × {QUERY_REPEATS} runs, first 20 hits, no filters",
+        ),
+        Figure("archive: search p95, typical queries", p95["typical"], "ms", "≤ 100 ms", p95["typical"] <= 100),
+        Figure("archive: search p50, queries without diacritics", percentile(folded, 0.5), "ms"),
+        Figure(
+            "archive: search p95, queries without diacritics", p95["folded"], "ms", "≤ 100 ms", p95["folded"] <= 100
+        ),
+        Figure(
+            "archive: export of every row",
+            export_seconds,
+            "s",
+            note=f"one run; {exported:,} articles, `danvan export -o /dev/null` in a subprocess",
+        ),
+        Figure("archive: export peak RSS", export_rss, "MB", "≤ 200 MB", export_rss <= 200),
+        Figure(
+            "archive: bytes per article on disk",
+            size / articles,
+            "B",
+            note="one build; raw page and indexes included, after a WAL checkpoint",
+        ),
+    ]
