@@ -10,7 +10,7 @@ import platform
 import sys
 import time
 from datetime import datetime
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bench.figures import Figure
@@ -34,12 +34,19 @@ def machine() -> list[str]:
     )
     import sqlite3
 
-    libraries = ", ".join(f"{name} {version(name)}" for name in LIBRARIES)
+    libraries = ", ".join(f"{name} {_installed_version(name)}" for name in LIBRARIES)
     return [
         f"- CPU: {cpu}, {os.cpu_count()} cores; memory {_memory_gib():.0f} GiB",
         f"- Python {platform.python_version()} on {platform.platform()}; SQLite {sqlite3.sqlite_version}",
         f"- {libraries}",
     ]
+
+
+def _installed_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def _memory_gib() -> float:
