@@ -144,3 +144,12 @@ def test_no_date_is_invented_from_a_copyright_year_or_body_text():
         "<p>Năm 2020, toàn tỉnh có 12 mô hình.</p></div></div><footer>© 2019 Copyright</footer>"
     )
     assert item.published_at is None
+
+
+def test_lazy_loaded_images_keep_their_real_address_not_the_placeholder():
+    item = resolved(
+        '<h1 class="news-title">T</h1><div class="news-detail"><div class="news-content"><p>Nội dung.</p>'
+        '<table class="image"><tr><td><img src="data:image/gif;base64,R0lGOD" data-src="/uploads/a.jpg"></td></tr>'
+        '<tr><td class="image-caption">Chú thích</td></tr></table></div></div>'
+    )
+    assert item.images == [{"url": "https://danvanhungyen.vn/uploads/a.jpg", "caption": "Chú thích"}]

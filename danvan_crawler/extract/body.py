@@ -140,9 +140,17 @@ def extract_body(
 
 
 def _image(element: etree._Element, base_url: str, caption: str | None) -> dict:
-    source = next((element.get(name) for name in IMAGE_SOURCE_ATTRIBUTES if element.get(name)), "")
+    # A lazy-loading page puts an inline placeholder in src and the real address in data-src.
+    source = next(
+        (
+            value
+            for value in (element.get(name, "").strip() for name in IMAGE_SOURCE_ATTRIBUTES)
+            if value and not value.startswith("data:")
+        ),
+        "",
+    )
     return {
-        "url": urljoin(base_url, source.strip()) if source else None,
+        "url": urljoin(base_url, source) if source else None,
         "caption": caption,
         "element": element,
     }
