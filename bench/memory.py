@@ -55,9 +55,7 @@ class LongCrawl:
         finally:
             self.server.__exit__(None, None, None)
         self.directory.cleanup()
-        rss = {sample["responses"]: sample["rss_kib"] * 1024 / 1e6 for sample in result.samples[:-1]}
-        at_start = rss[min(count for count in rss if count >= self.from_page)]
-        at_end = rss[max(count for count in rss if count <= self.pages)]
+        at_start, at_end = (self._rss_at(result.samples[:-1], page) for page in (self.from_page, self.pages))
         peak = result.samples[-1]["peak_rss_kib"] * 1024 / 1e6
         growth = 100 * (at_end - at_start) / at_start
         complete = result.articles == self.articles and result.run_status == "ok"
@@ -77,6 +75,11 @@ class LongCrawl:
                 growth < 10 and complete,
             ),
         ]
+
+    @staticmethod
+    def _rss_at(samples: list[dict], page: int) -> float:
+        """MB at the first sample taken once `page` responses were counted (a few may arrive together)."""
+        return next((sample for sample in samples if sample["responses"] >= page), samples[-1])["rss_kib"] * 1024 / 1e6
 
 
 def run(scale: float = 1.0) -> list[Figure]:
