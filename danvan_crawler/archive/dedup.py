@@ -32,10 +32,12 @@ def minhash_signature(key_text: str) -> bytes | None:
     words = key_text.split()
     if len(words) < SHINGLE_WORDS + 1:
         return None
-    word_hashes = numpy.fromiter((_word_hash(word) for word in words), dtype=numpy.uint64, count=len(words))
+    word_hashes = numpy.fromiter(map(_word_hash, words), dtype=numpy.uint64, count=len(words))
     count = len(words) - SHINGLE_WORDS + 1
     with numpy.errstate(over="ignore"):
-        shingles = sum(word_hashes[offset : offset + count] * weight for offset, weight in enumerate(_SHINGLE_WEIGHTS))
+        shingles = word_hashes[:count] * _SHINGLE_WEIGHTS[0]
+        for offset in range(1, SHINGLE_WORDS):
+            shingles += word_hashes[offset : offset + count] * _SHINGLE_WEIGHTS[offset]
         permuted = numpy.multiply.outer(shingles, _MULTIPLIERS)
         permuted += _ADDENDS
     return permuted.min(axis=0).tobytes()
