@@ -4,7 +4,8 @@ import unicodedata
 
 import pytest
 
-from danvan_crawler.archive.search import highlight, search
+from danvan_crawler.archive import search as search_module
+from danvan_crawler.archive.search import bm25_scores, highlight, search
 from tests.archive_helpers import make_article, new_writer
 
 DOCUMENTS = {
@@ -89,3 +90,42 @@ def test_snippet_marks_the_matching_words_in_the_stored_text():
         "Sáng 28/12, Hội nghị công tác [Dân] [vận] toàn tỉnh đã diễn ra tại Hưng Yên."
     )
     assert highlight(text, frozenset(["dan", "van"]), "folded").count("[") == 2
+
+
+RANKING_DOCUMENTS = [
+    ("Dân vận khéo", "Người dân tham gia."),
+    ("Hội nghị", "Dân vận khéo, dân vận khéo: dân tin, dân theo."),
+    ("Hội nghị tổng kết công tác năm 2021 của tỉnh", "Dân vận ở cơ sở, nói dân nghe."),
+    ("Tin vắn", "Dân."),
+]
+
+
+@pytest.fixture()
+def ranking_db(tmp_path):
+    writer = new_writer(tmp_path / "archive.db")
+    writer.write([make_article("danvan", f"xep-hang-{index}", *texts) for index, texts in enumerate(RANKING_DOCUMENTS)])
+    return writer.db
+
+
+def test_ranking_is_fts5_bm25_when_every_article_is_a_match(ranking_db):
+    fts5 = dict(
+        ranking_db.execute(
+            "SELECT rowid, bm25(search_exact, 5.0, 1.0) FROM search_exact WHERE search_exact MATCH '\"dân\"'"
+        ).fetchall()
+    )
+    hits = search(ranking_db, "dân")
+    assert [hit.article_id for hit in hits] == sorted(fts5, key=fts5.get) == [1, 2, 4, 3]
+    assert [hit.rank for hit in hits] == pytest.approx([fts5[hit.article_id] for hit in hits], rel=1e-9)
+
+
+def test_title_and_rarer_terms_weigh_more(ranking_db):
+    assert found(ranking_db, "dân vận") == [(1, "exact"), (2, "exact"), (3, "exact"), (4, "folded")]
+    assert bm25_scores([(1, "khéo", "dân"), (2, "dân", "khéo")], ["khéo", "dân"], [2.0, 0.5]) == pytest.approx(
+        {1: 2.0 * 5 * 2.2 / (5 + 1.2) + 0.5 * 2.2 / (1 + 1.2), 2: 2.0 * 2.2 / (1 + 1.2) + 0.5 * 5 * 2.2 / (5 + 1.2)}
+    )
+
+
+def test_only_the_newest_matches_are_ranked(ranking_db, monkeypatch):
+    monkeypatch.setattr(search_module, "RANKED_MATCHES", 2)
+    assert [hit.article_id for hit in search(ranking_db, "dân", limit=2)] == [4, 3]
+    assert [hit.article_id for hit in search(ranking_db, "dân", limit=4)] == [1, 2, 4, 3]

@@ -317,15 +317,17 @@ def _execute_script(db: sqlite_utils.Database, script: str) -> None:
 def _backfill_keys(db: sqlite_utils.Database) -> None:
     """Search keys and near-duplicate signatures for articles written before version 2."""
     from danvan_crawler.archive.dedup import RepublicationIndex
+    from danvan_crawler.archive.search import search_text
     from danvan_crawler.text import fold_match_key, match_key
 
     republications = RepublicationIndex(db)
     rows = db.execute("SELECT id, title, body_text FROM articles").fetchall()
     for article_id, title, body_text in rows:
         title_key, body_key = match_key(title), match_key(body_text)
+        title_text, body_text = search_text(title_key), search_text(body_key)
         db.execute(
             "INSERT INTO article_search VALUES (?, ?, ?, ?, ?)",
-            [article_id, title_key, body_key, fold_match_key(title_key), fold_match_key(body_key)],
+            [article_id, title_text, body_text, fold_match_key(title_text), fold_match_key(body_text)],
         )
         republications.add(article_id, f"{title_key} {body_key}")
 

@@ -2,14 +2,22 @@
 
 Two FTS5 indexes (`unicode61 remove_diacritics 0`) cover the same articles: one over
 `match_key` text (case, composition and tone-mark style unified), one over `fold_key` text (all
-marks removed, đ→d). A query goes through the same keys; every term is quoted, so input such as
-`25-NQ/TW` is never FTS syntax; "quoted phrases" stay phrases. Ranking is bm25 with the title
-weighted above the body; snippets are cut from the stored text with the matching words marked.
+marks removed, đ→d), both stored as the tokens FTS5 sees (`search_text`). A query goes through
+the same keys; every term is quoted, so input such as `25-NQ/TW` is never FTS syntax; "quoted
+phrases" stay phrases. Snippets are cut from the stored text with the matching words marked.
+
+Ranking is bm25 (FTS5's formula, the title weighted above the body) over the newest
+`RANKED_MATCHES` matches, with the term statistics of the newest `STATISTICS_WINDOW` articles.
+FTS5's own bm25() reads every match of every query term to count it, so on a million articles a
+query of common syllables ("dân", "vận") took seconds; bounding both keeps a search under a
+tenth of a second at any archive size, and a query with fewer matches is ranked in full.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,9 +26,14 @@ import sqlite_utils
 from danvan_crawler.text import fold_match_key, match_key
 
 TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
+RANKED_MATCHES = 500
+STATISTICS_WINDOW = 20_000
+INDEXES = {"exact": ("search_exact", "title_key", "body_key"), "folded": ("search_folded", "title_fold", "body_fold")}
 SNIPPET_WORDS = 24
 TERM = re.compile(r'"([^"]+)"|(\S+)')
 WORD = re.compile(r"\w+", re.UNICODE)
+TOKEN = re.compile(r"[^\W_]+")  # unicode61's token characters: letters and numbers
 
 
 @dataclass
@@ -54,16 +67,27 @@ def search(
     filters, parameters = _filters(site, date_from, date_to, unique)
     hits: list[SearchHit] = []
     if not fold:
-        hits = _query(db, "search_exact", _fts_query(phrases), filters, parameters, limit, "exact")
+        hits = _query(db, "exact", phrases, filters, parameters, limit)
     if len(hits) < limit:
-        folded = _fts_query([fold_match_key(phrase) for phrase in phrases])
         seen = {hit.article_id for hit in hits}
-        extra = _query(db, "search_folded", folded, filters, parameters, limit + len(seen), "folded")
+        extra = _query(
+            db, "folded", [fold_match_key(phrase) for phrase in phrases], filters, parameters, limit + len(seen)
+        )
         hits += [hit for hit in extra if hit.article_id not in seen][: limit - len(hits)]
     keys = {hit.match: _query_words(phrases, hit.match) for hit in hits}
     for hit in hits:
         hit.snippet = highlight(hit.snippet, keys[hit.match], hit.match)
     return hits
+
+
+def search_text(key: str) -> str:
+    """A key as the tokens FTS5 indexes (punctuation gone), so a phrase's occurrences can be counted."""
+    return " ".join(filter(None, map(_search_token, key.split(" "))))
+
+
+@lru_cache(maxsize=65_536)
+def _search_token(token: str) -> str:
+    return " ".join(TOKEN.findall(token))
 
 
 def _fts_query(phrases: list[str]) -> str:
@@ -86,19 +110,77 @@ def _filters(site, date_from, date_to, unique) -> tuple[str, list]:
     return "".join(f" AND {clause}" for clause in clauses), parameters
 
 
-def _query(db, table: str, fts_query: str, filters: str, parameters: list, limit: int, kind: str):
-    """The best `limit` matches are ranked first and only they are read from `articles`: reading every
-    match's row (its body runs over several pages) cost more than the ranking itself."""
+def _query(db, kind: str, phrases: list[str], filters: str, parameters: list, limit: int) -> list[SearchHit]:
+    """The newest matches, ranked by bm25; only the best `limit` rows are read from `articles`."""
+    table, title_column, body_column = INDEXES[kind]
     join = f" JOIN articles a ON a.id = {table}.rowid" if filters else ""
-    rows = db.execute(
-        f"""SELECT a.id, a.site, a.title, a.published_date, a.canonical_url, a.body_text, best.rank
-            FROM (SELECT {table}.rowid AS id, bm25({table}, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS rank
-                  FROM {table}{join} WHERE {table} MATCH ?{filters} ORDER BY rank LIMIT ?) AS best
-            JOIN articles a ON a.id = best.id
-            ORDER BY best.rank""",
-        [fts_query, *parameters, limit],
+    matches = [
+        row[0]
+        for row in db.execute(
+            f"""SELECT {table}.rowid FROM {table}{join} WHERE {table} MATCH ?{filters}
+                ORDER BY {table}.rowid DESC LIMIT ?""",
+            [_fts_query(phrases), *parameters, max(limit, RANKED_MATCHES)],
+        )
+    ]
+    if not matches:
+        return []
+    tokens = [search_text(phrase) for phrase in phrases]
+    tokens = [phrase for phrase in tokens if phrase]
+    documents = db.execute(
+        f"SELECT article_id, {title_column}, {body_column} FROM article_search"
+        f" WHERE article_id IN ({', '.join('?' * len(matches))})",
+        matches,
     ).fetchall()
-    return [SearchHit(row[0], row[1], row[2], row[3], row[4], row[5], kind, row[6]) for row in rows]
+    scores = bm25_scores(documents, tokens, _inverse_document_frequencies(db, table, tokens))
+    best = sorted(scores, key=lambda article_id: (-scores[article_id], article_id))[:limit]
+    rows = {
+        row[0]: row
+        for row in db.execute(
+            "SELECT id, site, title, published_date, canonical_url, body_text FROM articles"
+            f" WHERE id IN ({', '.join('?' * len(best))})",
+            best,
+        )
+    }
+    return [SearchHit(*rows[article_id], kind, -scores[article_id]) for article_id in best if article_id in rows]
+
+
+def bm25_scores(documents: Iterable[tuple[int, str, str]], phrases: list[str], idf: list[float]) -> dict[int, float]:
+    """FTS5's bm25 (higher is better here) of (id, title, body) documents in `search_text` form.
+
+    A phrase's frequency is its title count times TITLE_WEIGHT plus its body count; a document's
+    length is its tokens in both columns, against the average of the documents scored.
+    """
+    counted = []
+    for article_id, title, body in documents:
+        length = sum(text.count(" ") + 1 for text in (title, body) if text)
+        title, body = f" {title} ", f" {body} "
+        frequencies = [
+            TITLE_WEIGHT * title.count(f" {phrase} ") + BODY_WEIGHT * body.count(f" {phrase} ") for phrase in phrases
+        ]
+        counted.append((article_id, length, frequencies))
+    average_length = sum(length for _, length, _ in counted) / len(counted) or 1.0
+    scores = {}
+    for article_id, length, frequencies in counted:
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average_length)
+        scores[article_id] = sum(
+            weight * frequency * (BM25_K1 + 1) / (frequency + norm)
+            for weight, frequency in zip(idf, frequencies, strict=True)
+        )
+    return scores
+
+
+def _inverse_document_frequencies(db, table: str, phrases: list[str]) -> list[float]:
+    """bm25's idf of each phrase among the newest STATISTICS_WINDOW articles (all of them in a smaller archive)."""
+    newest = db.execute("SELECT MAX(article_id) FROM article_search").fetchone()[0] or 0
+    floor = newest - STATISTICS_WINDOW
+    articles = db.execute(f"SELECT COUNT(*) FROM {table}_docsize WHERE id > ?", [floor]).fetchone()[0]
+    idf = []
+    for phrase in phrases:
+        containing = db.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ? AND rowid > ?", [_fts_query([phrase]), floor]
+        ).fetchone()[0]
+        idf.append(max(1e-6, math.log((articles - containing + 0.5) / (containing + 0.5))))
+    return idf
 
 
 def _query_words(phrases: list[str], kind: str) -> frozenset[str]:

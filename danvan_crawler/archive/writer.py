@@ -9,6 +9,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from danvan_crawler.archive.dedup import RepublicationIndex
+from danvan_crawler.archive.search import search_text
 from danvan_crawler.items import Article, NotModified
 from danvan_crawler.sites import SiteProfile
 from danvan_crawler.text import fold_match_key
@@ -138,13 +139,8 @@ class ArchiveWriter:
         self, article_id: int, article: Article, seen_at: str | None, outcomes: Counter, search_keys: dict[int, tuple]
     ) -> None:
         """Near-duplicate bands now, search keys at the end of the batch (the latest keys of each article)."""
-        search_keys[article_id] = (
-            article_id,
-            article.title_key,
-            article.body_key,
-            fold_match_key(article.title_key),
-            fold_match_key(article.body_key),
-        )
+        title, body = search_text(article.title_key), search_text(article.body_key)
+        search_keys[article_id] = (article_id, title, body, fold_match_key(title), fold_match_key(body))
         if self.republications.add(article_id, f"{article.title_key} {article.body_key}", seen_at):
             outcomes["republication"] += 1
 
