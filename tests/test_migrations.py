@@ -33,7 +33,7 @@ def version_1_archive(path):
 def test_version_1_archive_is_upgraded_with_its_data(archive_path):
     version_1_archive(archive_path)
     db = open_archive(archive_path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
     assert [hit.article_id for hit in search(db, "dân vận")] == [1, 2]
     assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
@@ -47,3 +47,19 @@ def test_upgraded_archive_opens_again_without_change(archive_path):
     open_archive(archive_path).close()
     db = open_archive(archive_path)
     assert db.execute("SELECT COUNT(*) FROM article_search").fetchone()[0] == 2
+
+
+def test_version_2_search_keys_become_fts_tokens(archive_path):
+    version_1_archive(archive_path)
+    connection = sqlite3.connect(archive_path, isolation_level=None)
+    MIGRATIONS[1](sqlite_utils.Database(connection))
+    connection.execute("PRAGMA user_version = 2")
+    connection.close()
+    db = open_archive(archive_path)
+    title_key, body_fold = db.execute("SELECT title_key, body_fold FROM article_search WHERE article_id = 1").fetchone()
+    assert title_key == "giao ban dân vận"
+    assert body_fold.startswith("doan 1 ve cong tac dan van can bo dang vien va nhan dan trong tinh")
+    assert db.execute("SELECT v FROM search_exact_config WHERE k = 'automerge'").fetchone() == (8,)
+    assert [hit.article_id for hit in search(db, "cán bộ, đảng viên")] == [1, 2]
+    for index in ("search_exact", "search_folded"):
+        db.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")  # raises if the index is out of step

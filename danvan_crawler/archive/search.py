@@ -2,7 +2,7 @@
 
 Two FTS5 indexes (`unicode61 remove_diacritics 0`) cover the same articles: one over
 `match_key` text (case, composition and tone-mark style unified), one over `fold_key` text (all
-marks removed, đ→d), both stored as the tokens FTS5 sees (`search_text`). A query goes through
+marks removed, đ→d), both stored as the tokens FTS5 sees (`search_keys`). A query goes through
 the same keys; every term is quoted, so input such as `25-NQ/TW` is never FTS syntax; "quoted
 phrases" stay phrases. Snippets are cut from the stored text with the matching words marked.
 
@@ -29,7 +29,10 @@ TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
 RANKED_MATCHES = 500
 STATISTICS_WINDOW = 20_000
-INDEXES = {"exact": ("search_exact", "title_key", "body_key"), "folded": ("search_folded", "title_fold", "body_fold")}
+INDEXES = {
+    "exact": (0, "search_exact", "title_key", "body_key"),
+    "folded": (1, "search_folded", "title_fold", "body_fold"),
+}
 SNIPPET_WORDS = 24
 TERM = re.compile(r'"([^"]+)"|(\S+)')
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -70,9 +73,7 @@ def search(
         hits = _query(db, "exact", phrases, filters, parameters, limit)
     if len(hits) < limit:
         seen = {hit.article_id for hit in hits}
-        extra = _query(
-            db, "folded", [fold_match_key(phrase) for phrase in phrases], filters, parameters, limit + len(seen)
-        )
+        extra = _query(db, "folded", phrases, filters, parameters, limit + len(seen))
         hits += [hit for hit in extra if hit.article_id not in seen][: limit - len(hits)]
     keys = {hit.match: _query_words(phrases, hit.match) for hit in hits}
     for hit in hits:
@@ -80,14 +81,17 @@ def search(
     return hits
 
 
-def search_text(key: str) -> str:
-    """A key as the tokens FTS5 indexes (punctuation gone), so a phrase's occurrences can be counted."""
-    return " ".join(filter(None, map(_search_token, key.split(" "))))
+def search_keys(key: str) -> tuple[str, str]:
+    """A match key as the tokens FTS5 indexes, with diacritics and folded: punctuation gone, so
+    `search` can count a phrase's occurrences in stored keys with str.count."""
+    pairs = [pair for pair in map(_search_token_pair, key.split(" ")) if pair[0]]
+    return " ".join([pair[0] for pair in pairs]), " ".join([pair[1] for pair in pairs])
 
 
 @lru_cache(maxsize=65_536)
-def _search_token(token: str) -> str:
-    return " ".join(TOKEN.findall(token))
+def _search_token_pair(token: str) -> tuple[str, str]:
+    exact = " ".join(TOKEN.findall(token))
+    return exact, fold_match_key(exact)
 
 
 def _fts_query(phrases: list[str]) -> str:
@@ -112,19 +116,20 @@ def _filters(site, date_from, date_to, unique) -> tuple[str, list]:
 
 def _query(db, kind: str, phrases: list[str], filters: str, parameters: list, limit: int) -> list[SearchHit]:
     """The newest matches, ranked by bm25; only the best `limit` rows are read from `articles`."""
-    table, title_column, body_column = INDEXES[kind]
+    form, table, title_column, body_column = INDEXES[kind]
+    fts_phrases = [fold_match_key(phrase) for phrase in phrases] if kind == "folded" else phrases
     join = f" JOIN articles a ON a.id = {table}.rowid" if filters else ""
     matches = [
         row[0]
         for row in db.execute(
             f"""SELECT {table}.rowid FROM {table}{join} WHERE {table} MATCH ?{filters}
                 ORDER BY {table}.rowid DESC LIMIT ?""",
-            [_fts_query(phrases), *parameters, max(limit, RANKED_MATCHES)],
+            [_fts_query(fts_phrases), *parameters, max(limit, RANKED_MATCHES)],
         )
     ]
     if not matches:
         return []
-    tokens = [search_text(phrase) for phrase in phrases]
+    tokens = [search_keys(phrase)[form] for phrase in phrases]
     tokens = [phrase for phrase in tokens if phrase]
     documents = db.execute(
         f"SELECT article_id, {title_column}, {body_column} FROM article_search"
@@ -145,7 +150,7 @@ def _query(db, kind: str, phrases: list[str], filters: str, parameters: list, li
 
 
 def bm25_scores(documents: Iterable[tuple[int, str, str]], phrases: list[str], idf: list[float]) -> dict[int, float]:
-    """FTS5's bm25 (higher is better here) of (id, title, body) documents in `search_text` form.
+    """FTS5's bm25 (higher is better here) of (id, title, body) documents in `search_keys` form.
 
     A phrase's frequency is its title count times TITLE_WEIGHT plus its body count; a document's
     length is its tokens in both columns, against the average of the documents scored.

@@ -9,10 +9,9 @@ from datetime import date, datetime
 import sqlite_utils
 
 from danvan_crawler.archive.dedup import RepublicationIndex
-from danvan_crawler.archive.search import search_text
+from danvan_crawler.archive.search import search_keys
 from danvan_crawler.items import Article, NotModified
 from danvan_crawler.sites import SiteProfile
-from danvan_crawler.text import fold_match_key
 
 ARTICLE_COLUMNS = (
     "site",
@@ -67,13 +66,13 @@ class ArchiveWriter:
         other fields (date, author, source, images, related links) rewritten in place.
         """
         outcomes: Counter = Counter()
-        search_keys: dict[int, tuple] = {}
+        search_rows: dict[int, tuple] = {}
         connection = self.db.conn
         connection.execute("BEGIN IMMEDIATE")
         try:
             for article in articles:
-                outcomes[self._write_one(article, outcomes, refresh, search_keys)] += 1
-            self._insert_search_keys(list(search_keys.values()))
+                outcomes[self._write_one(article, outcomes, refresh, search_rows)] += 1
+            self._insert_search_rows(list(search_rows.values()))
         except BaseException:
             if connection.in_transaction:  # SQLite may already have rolled back (a full disk does)
                 connection.execute("ROLLBACK")
@@ -82,7 +81,7 @@ class ArchiveWriter:
         return outcomes
 
     def _write_one(
-        self, article: Article | NotModified, outcomes: Counter, refresh: bool, search_keys: dict[int, tuple]
+        self, article: Article | NotModified, outcomes: Counter, refresh: bool, search_rows: dict[int, tuple]
     ) -> str:
         seen_at = iso(article.fetched_at)
         if isinstance(article, NotModified):
@@ -102,7 +101,7 @@ class ArchiveWriter:
             )
             article_id = cursor.lastrowid
             self._write_children(article_id, article)
-            self._index(article_id, article, seen_at, outcomes, search_keys)
+            self._index(article_id, article, seen_at, outcomes, search_rows)
             outcome = "new"
         else:
             article_id, stored_hash, stored_canonical = existing
@@ -126,7 +125,7 @@ class ArchiveWriter:
                 self._write_children(article_id, article)
                 if changed:
                     self.db.execute("DELETE FROM article_search WHERE article_id = ?", [article_id])
-                    self._index(article_id, article, seen_at, outcomes, search_keys)
+                    self._index(article_id, article, seen_at, outcomes, search_rows)
                 outcome = "updated" if changed else "refreshed"
         for url in {article.url, article.canonical_url}:
             self.db.execute(
@@ -136,15 +135,15 @@ class ArchiveWriter:
         return outcome
 
     def _index(
-        self, article_id: int, article: Article, seen_at: str | None, outcomes: Counter, search_keys: dict[int, tuple]
+        self, article_id: int, article: Article, seen_at: str | None, outcomes: Counter, search_rows: dict[int, tuple]
     ) -> None:
         """Near-duplicate bands now, search keys at the end of the batch (the latest keys of each article)."""
-        title, body = search_text(article.title_key), search_text(article.body_key)
-        search_keys[article_id] = (article_id, title, body, fold_match_key(title), fold_match_key(body))
+        (title, title_fold), (body, body_fold) = search_keys(article.title_key), search_keys(article.body_key)
+        search_rows[article_id] = (article_id, title, body, title_fold, body_fold)
         if self.republications.add(article_id, f"{article.title_key} {article.body_key}", seen_at):
             outcomes["republication"] += 1
 
-    def _insert_search_keys(self, rows: list[tuple]) -> None:
+    def _insert_search_rows(self, rows: list[tuple]) -> None:
         """A batch's search keys in few statements: the FTS triggers write one index segment per
         statement, and a segment per article made inserts twice as slow and the index fragmented."""
         for start in range(0, len(rows), SEARCH_ROWS_PER_STATEMENT):
