@@ -42,7 +42,8 @@ from scrapy.utils.test import get_crawler
 from bench.figures import Figure
 from bench.synthetic import ROOT, SyntheticSite, SyntheticText, corpus, slug, synthetic_text
 from danvan_crawler.archive import open_archive
-from danvan_crawler.archive.dedup import RepublicationIndex, band_keys, minhash_signature
+from danvan_crawler.archive.checkpoints import BackgroundCheckpointer
+from danvan_crawler.archive.dedup import RepublicationIndex, band_keys
 from danvan_crawler.archive.known import KnownArticles
 from danvan_crawler.archive.raw_pages import RawPageRecorder
 from danvan_crawler.archive.search import search
@@ -185,18 +186,18 @@ def lookup_seconds(db, sample: list[tuple[int, str, bytes]]) -> float:
 
 
 def _sample(db, rng: random.Random, size: int) -> list[tuple[int, str, bytes]]:
-    """Random archived articles with their URL and MinHash signature (computed outside the timing)."""
+    """Random archived articles with their URL and stored MinHash signature."""
     highest = db.execute("SELECT MAX(id) FROM articles").fetchone()[0]
     ids = rng.sample(range(1, highest + 1), min(size, highest))
-    sample = []
-    for article_id in ids:
-        url, title_key, body_key = db.execute(
-            "SELECT a.url, s.title_key, s.body_key FROM articles a JOIN article_search s ON s.article_id = a.id"
+    return [
+        row
+        for article_id in ids
+        for row in db.execute(
+            "SELECT a.id, a.url, s.signature FROM articles a JOIN article_signatures s ON s.article_id = a.id"
             " WHERE a.id = ?",
             [article_id],
-        ).fetchone()
-        sample.append((article_id, url, minhash_signature(f"{title_key} {body_key}")))
-    return [entry for entry in sample if entry[2] is not None]
+        )
+    ]
 
 
 def query_latencies(db, queries: list[str], fold: bool) -> list[float]:
@@ -260,19 +261,20 @@ def run(scale: float = 1.0, companion: Companion | None = None) -> list[Figure]:
             writer.register_site(load_profile(name))
         batch_seconds = []
         lookups = {}
-        for start in range(0, total, BATCH):
-            if companion is not None and start == window:
-                companion.start()
-            if companion is not None and start == total - window:
-                companion.wait()
-                os.sync()  # the crawl's writes reach the disk before the last window is timed
-            batch, recorder.pending = batches.get()
-            started = time.perf_counter()
-            writer.write(batch)
-            recorder.flush()
-            batch_seconds.append(time.perf_counter() - started)
-            if start + BATCH == small:
-                lookups["small"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
+        with BackgroundCheckpointer(path):  # as ArchiveWriterPipeline runs one during a crawl
+            for start in range(0, total, BATCH):
+                if companion is not None and start == window:
+                    companion.start()
+                if companion is not None and start == total - window:
+                    companion.wait()
+                    os.sync()  # the crawl's writes reach the disk before the last window is timed
+                batch, recorder.pending = batches.get()
+                started = time.perf_counter()
+                writer.write(batch)
+                recorder.flush()
+                batch_seconds.append(time.perf_counter() - started)
+                if start + BATCH == small:
+                    lookups["small"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
         producer.join()
         lookups["full"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
         first_rate = window / sum(batch_seconds[: window // BATCH])

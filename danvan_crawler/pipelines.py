@@ -15,6 +15,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from danvan_crawler.archive import default_archive_path, open_archive
+from danvan_crawler.archive.checkpoints import BackgroundCheckpointer
 from danvan_crawler.archive.schema import is_full_error
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
@@ -124,6 +125,7 @@ class ArchiveWriterPipeline(_StatsMixin):
         self.max_bytes = max_bytes
         self.pending: list[Article] = []
         self.writer: ArchiveWriter | None = None
+        self.checkpointer: BackgroundCheckpointer | None = None
         self.crawler = None
         self.full = False
 
@@ -137,7 +139,10 @@ class ArchiveWriterPipeline(_StatsMixin):
         return pipeline
 
     def open_spider(self) -> None:
-        self.writer = ArchiveWriter(open_archive(self.archive_path or default_archive_path(), max_bytes=self.max_bytes))
+        path = self.archive_path or default_archive_path()
+        self.writer = ArchiveWriter(open_archive(path, max_bytes=self.max_bytes))
+        self.checkpointer = BackgroundCheckpointer(path)
+        self.checkpointer.start()
         spider = self.crawler.spider
         for profile in filter(None, (spider.profile, spider.moved_to)):
             self.writer.register_site(profile)
@@ -150,6 +155,7 @@ class ArchiveWriterPipeline(_StatsMixin):
 
     def close_spider(self) -> None:
         self.flush()
+        self.checkpointer.stop()
         self.writer.db.close()
 
     def flush(self) -> None:

@@ -18,6 +18,8 @@ SCHEMA_VERSION = 3
 FTS_AUTOMERGE = 8
 DEFAULT_ARCHIVE_PATH = Path("data/archive.db")
 BUSY_TIMEOUT_MS = int(os.environ.get("DANVAN_BUSY_TIMEOUT_MS", "30000"))
+# A connection's own checkpoint is the backstop; during a crawl BackgroundCheckpointer does them.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 
 class ArchiveError(RuntimeError):
@@ -70,6 +72,7 @@ def open_archive(path: str | Path, *, create: bool = True, max_bytes: int | None
             connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         if max_bytes:
             page_size = connection.execute("PRAGMA page_size").fetchone()[0]
             connection.execute(f"PRAGMA max_page_count = {max(1, int(max_bytes) // page_size)}")
