@@ -1,11 +1,12 @@
 """Archive scale: a million articles through the real writer, then lookups, search, export and size.
 
-Articles are made as NormalizeTextPipeline leaves them (stored text, title_key and body_key,
-content hash, resolved dates) from bench/synthetic.py's text, about 4 KB of body each, spread
-over the nine profiled sites; 5 % are near-copies of a recent article of another site (a
-paragraph dropped or the title reworded), as provincial sites republish central ones. A child
-process makes them (on the other core, outside the timings); they go through
-`ArchiveWriter.write` in batches of 50, and each batch's raw pages through the RawPageRecorder's
+Articles are made as the pipelines hand them to the writer (stored text, title_key and
+body_key, content hash, resolved dates, IndexKeysPipeline's search tokens and MinHash signature)
+from bench/synthetic.py's text, about 4 KB of body each, spread over the nine profiled sites;
+5 % are near-copies of a recent article of another site (a paragraph dropped or the title
+reworded), as provincial sites republish central ones. A child process makes them (on the other
+core, outside the timings, as the crawler's pipelines make them outside the write transaction);
+they go through `ArchiveWriter.write` in batches of 50, and each batch's raw pages through the RawPageRecorder's
 own flush (a real synthetic article page, zlib-compressed as the recorder does; 64 such pages
 are reused, so the bytes on disk are a real page's). The insert rate counts both, per article,
 over the first and the last 10 % of the articles; the middle 80 % is not timed, and `make
@@ -44,6 +45,7 @@ from bench.synthetic import ROOT, SyntheticSite, SyntheticText, corpus, slug, sy
 from danvan_crawler.archive import open_archive
 from danvan_crawler.archive.checkpoints import BackgroundCheckpointer
 from danvan_crawler.archive.dedup import RepublicationIndex, band_keys
+from danvan_crawler.archive.index_keys import index_keys
 from danvan_crawler.archive.known import KnownArticles
 from danvan_crawler.archive.raw_pages import RawPageRecorder
 from danvan_crawler.archive.search import search
@@ -143,6 +145,7 @@ class SyntheticArchive:
             field_sources={"title": "profile", "body": "profile", "published_at": "profile"},
         )
         article.content_hash = content_hash(article.title_key, article.body_key)
+        article.index_keys = index_keys(article.title_key, article.body_key)
         return article
 
     def raw_page(self, article: Article) -> tuple:

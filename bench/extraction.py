@@ -9,9 +9,10 @@ One thread, so pages/s is per core; each rate is the median of several passes af
 
 The per-item breakdown times each stage alone on the same pages: parse (the response's lxml
 tree and Selector), extract (`extract_article` on the parsed response), normalisation
-(NormalizeTextPipeline), dates (ResolveDatesPipeline), dedup lookup (the spider's known-URL
-lookup, the MinHash signature and the band candidate query, on an archive holding the pages),
-write (ArchiveWriter.write in batches of 50 into a fresh archive, per item).
+(NormalizeTextPipeline), dates (ResolveDatesPipeline), index keys (IndexKeysPipeline: search
+tokens and MinHash signature), dedup lookup (the spider's known-URL lookup and the band
+candidate query, on an archive holding the pages), write (ArchiveWriter.write in batches of 50
+into a fresh archive, per item).
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from scrapy.http import HtmlResponse
 from bench.figures import Figure
 from bench.synthetic import ROOT
 from danvan_crawler.archive import open_archive
-from danvan_crawler.archive.dedup import band_keys, minhash_signature
+from danvan_crawler.archive.dedup import band_keys
 from danvan_crawler.archive.known import KnownArticles
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.extract.article import extract_article
 from danvan_crawler.items import Article
-from danvan_crawler.pipelines import NormalizeTextPipeline, ResolveDatesPipeline, prepare_article
+from danvan_crawler.pipelines import IndexKeysPipeline, NormalizeTextPipeline, ResolveDatesPipeline, prepare_article
 from danvan_crawler.sites import SiteProfile, load_profile
 
 PASSES = 5
@@ -77,8 +78,8 @@ def pages_per_second(extract: Callable, pages: list, passes: int) -> float:
 def stage_costs(pages: list, passes: int) -> dict[str, float]:
     """Median milliseconds per item of each stage, each timed alone on the same pages."""
     samples: dict[str, list[float]] = {name: [] for name in ("parse", "extract", "normalisation", "dates")}
-    samples |= {"dedup lookup": [], "write": []}
-    normalize, dates = NormalizeTextPipeline(), ResolveDatesPipeline()
+    samples |= {"index keys": [], "dedup lookup": [], "write": []}
+    normalize, dates, keys = NormalizeTextPipeline(), ResolveDatesPipeline(), IndexKeysPipeline()
     for _ in range(passes):
         timings = dict.fromkeys(samples, 0.0)
         articles = []
@@ -93,10 +94,13 @@ def stage_costs(pages: list, passes: int) -> dict[str, float]:
             normalised = time.perf_counter()
             dates.process_item(article)
             dated = time.perf_counter()
+            keys.process_item(article)
+            keyed = time.perf_counter()
             timings["parse"] += parsed - started
             timings["extract"] += extracted - parsed
             timings["normalisation"] += normalised - extracted
             timings["dates"] += dated - normalised
+            timings["index keys"] += keyed - dated
             articles.append(article)
         profiles = {profile.name: profile for _, _, profile in pages}
         timings["write"], timings["dedup lookup"] = _archive_costs(articles, profiles)
@@ -121,7 +125,7 @@ def _archive_costs(articles: list[Article], profiles: dict[str, SiteProfile]) ->
         started = time.perf_counter()
         for article in articles:
             known.lookup([article.url])
-            signature = minhash_signature(f"{article.title_key} {article.body_key}")
+            signature = article.index_keys.signature
             if signature is not None and article.canonical_url in ids:
                 writer.republications.candidates(ids[article.canonical_url], band_keys(signature))
         looked_up = time.perf_counter() - started

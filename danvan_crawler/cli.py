@@ -30,6 +30,7 @@ from danvan_crawler.archive.summary import archive_summary, recent_runs, site_st
 from danvan_crawler.crawl import run_crawl
 from danvan_crawler.extract.article import extract_article
 from danvan_crawler.extract.generic import extract_generic
+from danvan_crawler.items import INTERNAL_FIELDS
 from danvan_crawler.mirror import DEFAULT_MIRROR_DIRECTORY
 from danvan_crawler.pipelines import prepare_article
 from danvan_crawler.sites import ProfileError, known_site_names, load_profile, profile_for_url
@@ -469,7 +470,7 @@ def extract_command(file, url, site) -> None:
     record = {
         name: value.isoformat() if hasattr(value, "isoformat") else value
         for name, value in article.__dict__.items()
-        if name not in ("date_candidates", "modified_candidates", "title_key", "body_key")
+        if name not in INTERNAL_FIELDS
     }
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
 

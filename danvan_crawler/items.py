@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from danvan_crawler.archive.index_keys import IndexKeys
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Article:
     # match_key of the title and of the body: for the content hash, near-duplicates and search.
     title_key: str = ""
     body_key: str = ""
+    # Search tokens and near-duplicate signature (IndexKeysPipeline); the writer makes them if missing.
+    index_keys: IndexKeys | None = None
     fetched_at: datetime | None = None
     http_status: int = 200
     # Raw date strings in order of trust (machine-readable first); the date pipeline picks one.
@@ -38,6 +43,10 @@ class Article:
     modified_candidates: list[str] = field(default_factory=list)
     # Which path produced each field: "profile" or "generic".
     field_sources: dict[str, str] = field(default_factory=dict)
+
+
+# Working fields of the pipelines, not part of an article's record.
+INTERNAL_FIELDS = ("date_candidates", "modified_candidates", "title_key", "body_key", "index_keys")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from danvan_crawler.archive import default_archive_path, open_archive
 from danvan_crawler.archive.checkpoints import BackgroundCheckpointer
+from danvan_crawler.archive.index_keys import index_keys
 from danvan_crawler.archive.schema import is_full_error
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
@@ -113,6 +114,15 @@ class ResolveDatesPipeline(_StatsMixin):
         if self.since and item.published_at and item.published_at.isoformat()[:10] < self.since:
             self.count("dropped/older_than_since")
             raise DropItem(f"older_than_since: {item.url} was published {item.published_at_raw}")
+        return item
+
+
+class IndexKeysPipeline:
+    """Makes an article's search tokens and MinHash signature before the writer's transaction."""
+
+    def process_item(self, item: Article | NotModified) -> Article | NotModified:
+        if isinstance(item, Article):
+            item.index_keys = index_keys(item.title_key, item.body_key)
         return item
 
 

@@ -47,6 +47,7 @@ ITEM_PIPELINES = {
     "danvan_crawler.pipelines.ValidateArticlePipeline": 100,
     "danvan_crawler.pipelines.NormalizeTextPipeline": 200,
     "danvan_crawler.pipelines.ResolveDatesPipeline": 300,
+    "danvan_crawler.pipelines.IndexKeysPipeline": 800,
     "danvan_crawler.pipelines.ArchiveWriterPipeline": 900,
 }
 EXTENSIONS = {

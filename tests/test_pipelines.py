@@ -5,10 +5,12 @@ from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
+from danvan_crawler.archive.dedup import minhash_signature
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.extract.article import extract_article
 from danvan_crawler.items import Article
 from danvan_crawler.pipelines import (
+    IndexKeysPipeline,
     NormalizeTextPipeline,
     ResolveDatesPipeline,
     ValidateArticlePipeline,
@@ -72,6 +74,18 @@ def hashed(title, body):
 def test_content_hash_ignores_spelling_variants_but_not_words():
     assert hashed("Hòa bình", "Ủy ban nhân dân") == hashed("Hoà bình", "Uỷ  ban nhân dân")
     assert hashed("Hòa bình", "Ủy ban nhân dân") != hashed("Hòa bình", "Ủy ban mặt trận")
+
+
+def test_index_keys_are_fts_tokens_and_the_minhash_signature():
+    item = NormalizeTextPipeline().process_item(
+        article(title="Dân vận khéo: Hưng Yên", body_text="Năm 2021, toàn tỉnh có 1.250 mô hình “Dân vận khéo”.")
+    )
+    keys = IndexKeysPipeline().process_item(item).index_keys
+    assert (keys.title, keys.title_fold) == ("dân vận khéo hưng yên", "dan van kheo hung yen")
+    assert keys.body == "năm 2021 toàn tỉnh có 1 250 mô hình dân vận khéo"
+    assert keys.body_fold == "nam 2021 toan tinh co 1 250 mo hinh dan van kheo"
+    assert keys.signature == minhash_signature(f"{item.title_key} {item.body_key}")
+    assert len(keys.signature) == 60 * 8
 
 
 def test_dates_prefer_the_first_candidate_that_parses():

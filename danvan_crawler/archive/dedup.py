@@ -74,11 +74,10 @@ class RepublicationIndex:
     def __init__(self, db):
         self.db = db
 
-    def add(self, article_id: int, key_text: str, detected_at: str | None = None) -> bool:
+    def add(self, article_id: int, signature: bytes | None, detected_at: str | None = None) -> bool:
         """Index an article (anew if its text changed); True when it joined a republication group."""
         self.db.execute("DELETE FROM article_bands WHERE article_id = ?", [article_id])
         self.db.execute("DELETE FROM article_signatures WHERE article_id = ?", [article_id])
-        signature = minhash_signature(key_text)
         if signature is None:
             return False
         keys = band_keys(signature)

@@ -320,7 +320,7 @@ def _execute_script(db: sqlite_utils.Database, script: str) -> None:
 
 def _backfill_keys(db: sqlite_utils.Database) -> None:
     """Search keys and near-duplicate signatures for articles written before version 2."""
-    from danvan_crawler.archive.dedup import RepublicationIndex
+    from danvan_crawler.archive.dedup import RepublicationIndex, minhash_signature
     from danvan_crawler.text import fold_match_key, match_key
 
     republications = RepublicationIndex(db)
@@ -331,7 +331,7 @@ def _backfill_keys(db: sqlite_utils.Database) -> None:
             "INSERT INTO article_search VALUES (?, ?, ?, ?, ?)",
             [article_id, title_key, body_key, fold_match_key(title_key), fold_match_key(body_key)],
         )
-        republications.add(article_id, f"{title_key} {body_key}")
+        republications.add(article_id, minhash_signature(f"{title_key} {body_key}"))
 
 
 def _upgrade_to_version_3(db: sqlite_utils.Database) -> None:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from danvan_crawler.archive.dedup import RepublicationIndex
-from danvan_crawler.archive.search import search_keys
+from danvan_crawler.archive.index_keys import index_keys
 from danvan_crawler.items import Article, NotModified
 from danvan_crawler.sites import SiteProfile
 
@@ -138,9 +138,9 @@ class ArchiveWriter:
         self, article_id: int, article: Article, seen_at: str | None, outcomes: Counter, search_rows: dict[int, tuple]
     ) -> None:
         """Near-duplicate bands now, search keys at the end of the batch (the latest keys of each article)."""
-        (title, title_fold), (body, body_fold) = search_keys(article.title_key), search_keys(article.body_key)
-        search_rows[article_id] = (article_id, title, body, title_fold, body_fold)
-        if self.republications.add(article_id, f"{article.title_key} {article.body_key}", seen_at):
+        keys = article.index_keys or index_keys(article.title_key, article.body_key)
+        search_rows[article_id] = (article_id, keys.title, keys.body, keys.title_fold, keys.body_fold)
+        if self.republications.add(article_id, keys.signature, seen_at):
             outcomes["republication"] += 1
 
     def _insert_search_rows(self, rows: list[tuple]) -> None:
