@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
 
@@ -19,8 +20,8 @@ from danvan_crawler.extract.generic import (
     generic_summary,
     generic_title,
 )
-from danvan_crawler.extract.metadata import read_metadata
-from danvan_crawler.extract.selectors import all_texts, every_text, first_node, first_text, node_text
+from danvan_crawler.extract.metadata import PageMetadata, read_metadata
+from danvan_crawler.extract.selectors import all_texts, every_text, first_node, first_text, node_text, select
 from danvan_crawler.items import Article
 from danvan_crawler.sites import SiteProfile
 from danvan_crawler.urls import canonical_url
@@ -82,9 +83,8 @@ def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: da
     author = next(
         (name for name in every_text(page, selectors.get("author", ())) if name.casefold() not in ignored), None
     )
-    generic_author = next((name for name in generic_authors(page, metadata) if name.casefold() not in ignored), None)
     article.author = _with_source(article, "author", author, "profile") or _with_source(
-        article, "author", generic_author, "generic"
+        article, "author", _generic_author(page, metadata, ignored), "generic"
     )
     category = first_text(page, selectors.get("category", ()))
     article.category = _with_source(article, "category", category, "profile") or _with_source(
@@ -93,6 +93,11 @@ def extract_article(response: TextResponse, profile: SiteProfile, fetched_at: da
     article.tags = all_texts(page, selectors.get("tags", ())) or metadata.keywords
     article.related = _related_links(page, response.url, profile)
     return article
+
+
+def _generic_author(page: Selector, metadata: PageMetadata, ignored: set[str]) -> str | None:
+    """The best generic author candidate not ignored; only looked for when the profile found none."""
+    return next((name for name in generic_authors(page, metadata) if name.casefold() not in ignored), None)
 
 
 def _take_body(article: Article, body: Body, path: str) -> None:
@@ -126,19 +131,30 @@ def _canonical(url: str, metadata, profile: SiteProfile) -> str:
 def _related_links(page: Selector, base_url: str, profile: SiteProfile) -> list[dict]:
     related = []
     for block in profile.related:
-        for item in page.css(block.items):
-            link = [anchor for anchor in item.css("a[href]") if node_text(anchor)]
-            if not link:
+        for item in select(page, block.items):
+            title, link = _first_titled_link(item)
+            if link is None:
                 continue
-            title = node_text(link[0])
             rest = node_text(item).replace(title, "", 1).strip()
             found = TRAILING_DATE.search(rest) if rest else None
             related.append(
                 {
                     "title": title,
-                    "url": urljoin(base_url, link[0].attrib["href"].strip()),
+                    "url": urljoin(base_url, link.get("href").strip()),
                     "date_raw": found.group(1).strip() if found else None,
                     "group": block.label,
                 }
             )
     return related
+
+
+def _first_titled_link(item: object) -> tuple[str, etree._Element] | tuple[None, None]:
+    """The first link with text in a related item (an element; a text or number match has none), and that text."""
+    if not isinstance(item, etree._Element):
+        return None, None
+    for anchor in item.iter("a"):
+        if anchor.get("href") is not None:
+            title = node_text(anchor)
+            if title:
+                return title, anchor
+    return None, None

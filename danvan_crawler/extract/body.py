@@ -11,7 +11,7 @@ from lxml import etree
 from parsel import Selector
 
 from danvan_crawler.extract.boilerplate import is_boilerplate_line
-from danvan_crawler.extract.selectors import node_text, visible_text_parts
+from danvan_crawler.extract.selectors import node_text, select, visible_text
 
 BLOCK_TAGS = frozenset(
     [
@@ -52,7 +52,6 @@ BLOCK_TAGS = frozenset(
     ]
 )
 ALWAYS_REMOVED = ("script", "style", "noscript", "iframe", "form", "button", "input", "select")
-HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 IMAGE_SOURCE_ATTRIBUTES = ("src", "data-src", "data-original", "data-lazy-src")
 UNSAFE_ATTRIBUTES = re.compile(r"^(on\w+|style)$", re.IGNORECASE)
 
@@ -87,38 +86,40 @@ def extract_body(
 ) -> Body:
     """Split a body container into clean paragraphs, captioned images and the source line."""
     root = copy.deepcopy(container.root)
-    tree = Selector(root=root)
-    for query in (*ALWAYS_REMOVED, *remove):
-        for match in tree.css(query):
-            drop_keeping_tail(match.root)
+    # Dropping keeps each tail in place, so the order of removal does not change the result.
+    for element in list(root.iter(*ALWAYS_REMOVED)):
+        drop_keeping_tail(element)
+    for query in remove:
+        for element in select(root, query):
+            drop_keeping_tail(element)
 
     body = Body()
     # lxml reuses an element's Python proxy only while one is alive, so the boxes are kept
     # here (not just their ids) for the identity checks below to hold.
     image_boxes: list[etree._Element] = []
     for query in image_containers:
-        for match in tree.css(query):
-            image_boxes.append(match.root)
+        for box in select(root, query):
+            image_boxes.append(box)
             caption = next(
                 (
                     text
                     for caption_query in image_captions
-                    for text in (node_text(node) for node in match.css(caption_query))
+                    for text in map(node_text, select(box, caption_query))
                     if text
                 ),
                 None,
             )
-            body.images.extend(_image(image.root, base_url, caption) for image in match.css("img"))
+            body.images.extend(_image(image, base_url, caption) for image in box.iter("img"))
     captioned = {id(image["element"]) for image in body.images}
-    body.images.extend(
-        _image(image.root, base_url, None) for image in tree.css("img") if id(image.root) not in captioned
-    )
-    body.images.sort(key=lambda image: _document_position(root, image["element"]))
+    body.images.extend(_image(image, base_url, None) for image in root.iter("img") if id(image) not in captioned)
+    if len(body.images) > 1:
+        positions = {element: position for position, element in enumerate(root.iter())}
+        body.images.sort(key=lambda image: positions[image["element"]])
     for image in body.images:
         del image["element"]
 
     skipped = {id(box) for box in image_boxes}
-    paragraphs = [paragraph for paragraph in _paragraphs(root, skipped) if paragraph.text]
+    paragraphs = [paragraph for paragraph in _paragraphs(root, skipped, _holding_blocks(root)) if paragraph.text]
     if source_line is not None:
         for paragraph in reversed(paragraphs[-3:]):
             found = source_line.search(paragraph.text)
@@ -156,36 +157,49 @@ def _image(element: etree._Element, base_url: str, caption: str | None) -> dict:
     }
 
 
-def _paragraphs(element: etree._Element, skipped: set[int]):
+def _paragraphs(element: etree._Element, skipped: set[int], holding_blocks: set[etree._Element]):
     """Yield paragraphs in document order: leaf blocks, and loose text between blocks.
 
-    Elements in `skipped` (image boxes, whose captions belong to their images) yield nothing.
+    Elements in `skipped` (image boxes, whose captions belong to their images) yield nothing;
+    `holding_blocks` are the elements with a block element inside (see `_holding_blocks`).
     """
     if not isinstance(element.tag, str) or id(element) in skipped:
         return
-    if not _has_block_descendant(element):
-        yield _Paragraph(_clean(visible_text_parts(element)), element)
+    if element not in holding_blocks:
+        yield _Paragraph(_clean(visible_text(element)), element)
         return
     loose: list[str] = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and (
-            child.tag in BLOCK_TAGS or _has_block_descendant(child) or id(child) in skipped
-        ):
-            yield _Paragraph(_clean(loose), None)
-            yield from _paragraphs(child, skipped)
+        if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or child in holding_blocks or id(child) in skipped):
+            yield _Paragraph(_clean("".join(loose)), None)
+            yield from _paragraphs(child, skipped, holding_blocks)
             loose = [child.tail or ""]
         else:
-            loose.extend(visible_text_parts(child))
+            loose.append(visible_text(child))
             loose.append(child.tail or "")
-    yield _Paragraph(_clean(loose), None)
+    yield _Paragraph(_clean("".join(loose)), None)
 
 
-def _has_block_descendant(element: etree._Element) -> bool:
-    return any(isinstance(node.tag, str) and node.tag in BLOCK_TAGS for node in element.iterdescendants())
+def _holding_blocks(root: etree._Element) -> set[etree._Element]:
+    """The elements under `root` (itself included) that have a block element among their descendants.
+
+    Computed once from the blocks upwards: asking each element in turn walks its subtree again
+    at every level. The set holds the elements, so their proxies (and identities) stay alive.
+    """
+    holding: set[etree._Element] = set()
+    for element in root.iter(etree.Element):
+        if element.tag in BLOCK_TAGS:
+            for ancestor in element.iterancestors():
+                if ancestor in holding:
+                    break
+                holding.add(ancestor)
+    return holding
 
 
-def _clean(parts) -> str:
-    lines = (HORIZONTAL_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+def _clean(text: str) -> str:
+    if "\n" not in text:
+        return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -215,7 +229,7 @@ def _drop_empty_blocks(root: etree._Element) -> None:
             and isinstance(element.tag, str)
             and element.tag in BLOCK_TAGS
             and element.tag not in ("td", "tr", "hr")
-            and not node_text(Selector(root=element))
+            and not visible_text(element).strip()
             and not any(True for _ in element.iter("img"))
         ):
             drop_keeping_tail(element)
@@ -234,10 +248,3 @@ def _make_links_absolute(root: etree._Element, base_url: str) -> None:
         value = element.get(attribute)
         if value and not value.startswith(("#", "javascript:", "data:", "mailto:")):
             element.set(attribute, urljoin(base_url, value.strip()))
-
-
-def _document_position(root: etree._Element, element: etree._Element) -> int:
-    for position, node in enumerate(root.iter()):
-        if node is element:
-            return position
-    return -1

@@ -13,6 +13,8 @@ import copy
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -22,7 +24,7 @@ from scrapy.http import TextResponse
 from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
 from danvan_crawler.extract.body import Body, drop_keeping_tail, extract_body
 from danvan_crawler.extract.metadata import PageMetadata, read_metadata
-from danvan_crawler.extract.selectors import SKIPPED_TAGS, node_text, visible_text_parts
+from danvan_crawler.extract.selectors import SKIPPED_TAGS, node_text, select, visible_text
 from danvan_crawler.items import Article
 from danvan_crawler.urls import canonical_url, same_site
 
@@ -54,6 +56,8 @@ INLINE_BOXES = frozenset(["div", "span", "font"])
 BLOCK_DESCENDANTS = frozenset([*PARAGRAPH_TAGS, "div", "table", "ul", "ol"])
 LINK_LIST_TAGS = frozenset(["div", "section", "ul", "ol", "dl", "table"])
 LINK_LIST_MIN_SHARE = 0.5
+# The body's elements that have a class or an id, in document order: the only ones `_has_word` can accept.
+_NAMED_ELEMENTS = etree.XPath("(descendant-or-self::*/@class | descendant-or-self::*/@id)/parent::*")
 
 
 def extract_generic(response: TextResponse, site: str = "generic", fetched_at: datetime | None = None) -> Article:
@@ -108,8 +112,8 @@ def generic_title(page: Selector, metadata: PageMetadata) -> str | None:
     A declared title (JSON-LD headline, og:title) is often truncated with "…" or carries the
     site's name; the h1 then holds the whole title.
     """
-    headings = [text for text in (node_text(heading) for heading in page.css("body h1")) if text]
-    site_name = page.css("meta[property='og:site_name']::attr(content)").get("").strip()
+    headings = [text for text in map(node_text, select(page, "body h1")) if text]
+    site_name = next(iter(select(page, "meta[property='og:site_name']::attr(content)")), "").strip()
     declared = [_without_site_name(text, site_name) for text in (metadata.headline, metadata.og_title) if text]
     for stated in declared:
         for heading in headings:
@@ -137,7 +141,7 @@ def trailing_byline(container: etree._Element) -> str | None:
     last = next(_paragraphs_last_first(container), None)
     if last is None or not _is_right_aligned(last):
         return None
-    text = node_text(Selector(root=last))
+    text = node_text(last)
     if len(text) > BYLINE_MAX_LENGTH or SOURCE_LINE.search(text) or text.endswith((".", "?", "!", ":")):
         return None
     return text
@@ -150,7 +154,7 @@ def generic_date_candidates(page: Selector, metadata: PageMetadata, title: str |
 
 def dates_near_title(page: Selector, title: str | None = None) -> list[str]:
     """Texts of the date lines next to the title, nearest first (see `date_lines_near_title`)."""
-    return [node_text(Selector(root=element)) for element in date_lines_near_title(page, title)]
+    return [node_text(element) for element in date_lines_near_title(page, title)]
 
 
 def date_lines_near_title(page: Selector, title: str | None = None) -> list[etree._Element]:
@@ -161,21 +165,46 @@ def date_lines_near_title(page: Selector, title: str | None = None) -> list[etre
     beside a date ("Lượt xem: 1.092") does not spoil it.
     """
     anchor = _title_element(page, title)
-    if anchor is None:
+    body = _body_root(page)
+    if anchor is None or not (anchor is body or body in anchor.iterancestors()):
         return []
-    in_title = set(anchor.iter())
+    # Only elements that carry text of their own count, and the title must hold one.
+    if not any(_has_own_text(element) for element in anchor.iter(etree.Element)):
+        return []
+    after = islice(filter(_has_own_text, _following_in(body, anchor)), DATE_WINDOW_AFTER)
+    before = islice(filter(_has_own_text, _preceding_in(body, anchor)), DATE_WINDOW_BEFORE)
     title_line = set(anchor.iterancestors())
-    elements = [element for element in body_elements(page) if (element.text or "").strip()]
-    position = next((index for index, element in enumerate(elements) if element in in_title), None)
-    if position is None:
-        return []
-    after = [element for element in elements[position + 1 :] if element not in in_title][:DATE_WINDOW_AFTER]
-    before = elements[max(0, position - DATE_WINDOW_BEFORE) : position][::-1]
     return [
         element
         for element in (*after, *before)
-        if _is_date_like(node_text(Selector(root=element))) and not _in_furniture(element, title_line)
+        if _is_date_like(node_text(element)) and not _in_furniture(element, title_line)
     ]
+
+
+def _has_own_text(element: etree._Element) -> bool:
+    return bool((element.text or "").strip())
+
+
+def _following_in(body: etree._Element, anchor: etree._Element) -> Iterator[etree._Element]:
+    """The elements of `body` after `anchor` and outside it, in document order."""
+    node = anchor
+    while node is not body:
+        for sibling in node.itersiblings(etree.Element):
+            yield from sibling.iter(etree.Element)
+        node = node.getparent()
+
+
+def _preceding_in(body: etree._Element, anchor: etree._Element) -> Iterator[etree._Element]:
+    """The elements of `body` before `anchor` (its ancestors and `body` included), nearest first.
+
+    Walking back from the title reads the few elements the window needs, not all the page before it.
+    """
+    node = anchor
+    while node is not body:
+        for sibling in node.itersiblings(etree.Element, preceding=True):
+            yield from reversed(list(sibling.iter(etree.Element)))
+        node = node.getparent()
+        yield node
 
 
 def generic_body(
@@ -201,7 +230,7 @@ def named_elements(page: Selector, words: frozenset[str]) -> list[etree._Element
     title_line = set(anchor.iterancestors()) if anchor is not None else set()
     return [
         element
-        for element in body_elements(page)
+        for element in _NAMED_ELEMENTS(_body_root(page))
         if _has_word(element, words) and not _in_furniture(element, title_line)
     ]
 
@@ -252,7 +281,7 @@ def _own_paragraph_text_length(element: etree._Element) -> int:
         if not isinstance(child.tag, str):
             continue
         if child.tag in PARAGRAPH_TAGS or (child.tag in INLINE_BOXES and not _has_block_descendant(child)):
-            length += len("".join(visible_text_parts(child)).strip()) - _link_text_length(child)
+            length += len(visible_text(child).strip()) - _link_text_length(child)
         length += len((child.tail or "").strip())
     return length
 
@@ -269,24 +298,28 @@ def _cleaned(container: Selector) -> Selector:
 
 def body_elements(page: Selector) -> list[etree._Element]:
     """The elements of the page's body in document order, without comments."""
-    roots = page.css("body") or [page]
-    return [element for element in roots[0].root.iter() if isinstance(element.tag, str)]
+    return list(_body_root(page).iter(etree.Element))
+
+
+def _body_root(page: Selector) -> etree._Element:
+    """The page's first body element, or the whole page when it has none."""
+    return next(page.root.iter("body"), page.root)
 
 
 def _title_element(page: Selector, title: str | None) -> etree._Element | None:
     """The title's element: the first h1, or else the leaf element whose text is `title`."""
-    headings = page.css("body h1")
+    headings = select(page, "body h1")
     if headings:
-        return headings[0].root
+        return headings[0]
     for element in body_elements(page):
-        if title and len(element) == 0 and node_text(Selector(root=element)) == title:
+        if title and len(element) == 0 and node_text(element) == title:
             return element
     return None
 
 
 def _texts_of_words(page: Selector, words: frozenset[str]) -> Iterator[str]:
     for element in named_elements(page, words):
-        text = node_text(Selector(root=element))
+        text = node_text(element)
         if text:
             yield text
 
@@ -298,7 +331,7 @@ def _paragraphs_last_first(container: etree._Element) -> Iterator[etree._Element
             isinstance(element.tag, str)
             and element.tag in PARAGRAPH_TAGS | INLINE_BOXES
             and not _has_block_descendant(element)
-            and node_text(Selector(root=element))
+            and node_text(element)
         ):
             yield element
 
@@ -315,12 +348,20 @@ def _has_block_descendant(element: etree._Element) -> bool:
 
 
 def _link_text_length(element: etree._Element) -> int:
-    return sum(len("".join(visible_text_parts(link)).strip()) for link in element.iter("a"))
+    return sum(len(visible_text(link).strip()) for link in element.iter("a"))
 
 
 def _has_word(element: etree._Element, words: frozenset[str]) -> bool:
-    found = CLASS_WORD.findall(f"{element.get('class', '')} {element.get('id', '')}".lower())
-    return not words.isdisjoint(found)
+    names, identifier = element.get("class"), element.get("id")
+    if names is None and identifier is None:
+        return False
+    return not words.isdisjoint(_name_words(f"{names or ''} {identifier or ''}"))
+
+
+@lru_cache(maxsize=4096)
+def _name_words(names: str) -> frozenset[str]:
+    """The words of a class and id; templates repeat the same few on every page."""
+    return frozenset(CLASS_WORD.findall(names.lower()))
 
 
 def _is_furniture(element: etree._Element) -> bool:
@@ -343,7 +384,7 @@ def _is_link_list(element: etree._Element) -> bool:
     """A box of links ("Tin liên quan" inside the body): at least half its text is link text."""
     if element.tag not in LINK_LIST_TAGS:
         return False
-    length = len(node_text(Selector(root=element)))
+    length = len(node_text(element))
     return length > 0 and _link_text_length(element) >= length * LINK_LIST_MIN_SHARE
 
 
@@ -352,7 +393,7 @@ def _is_date_like(text: str) -> bool:
 
 
 def _is_date_line(element: etree._Element) -> bool:
-    text = node_text(Selector(root=element))
+    text = node_text(element)
     return _is_date_like(text) and parse_vietnamese_date(text) is not None
 
 

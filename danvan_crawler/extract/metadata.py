@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from parsel import Selector
 
+from danvan_crawler.extract.selectors import select
+
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle"}
 PUBLISHED_QUERIES = (
     "meta[property='article:published_time']::attr(content)",
@@ -50,7 +52,7 @@ def read_metadata(page: Selector) -> PageMetadata:
                 target.append(value)
     for queries, target in ((PUBLISHED_QUERIES, metadata.published), (MODIFIED_QUERIES, metadata.modified)):
         for query in queries:
-            for value in page.css(query).getall():
+            for value in select(page, query):
                 value = value.strip()
                 if value and value not in target:
                     target.append(value)
@@ -65,12 +67,12 @@ def read_metadata(page: Selector) -> PageMetadata:
 
 
 def _meta(page: Selector, query: str) -> str | None:
-    value = page.css(query).get()
+    value = next(iter(select(page, query)), None)
     return value.strip() or None if value else None
 
 
 def _json_ld_articles(page: Selector):
-    for raw in page.css("script[type='application/ld+json']::text").getall():
+    for raw in select(page, "script[type='application/ld+json']::text"):
         try:
             data = json.loads(raw, strict=False)
         except ValueError:
