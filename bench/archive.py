@@ -43,7 +43,6 @@ from scrapy.utils.test import get_crawler
 from bench.figures import Figure
 from bench.synthetic import ROOT, SyntheticSite, SyntheticText, corpus, slug, synthetic_text
 from danvan_crawler.archive import open_archive
-from danvan_crawler.archive.checkpoints import BackgroundCheckpointer
 from danvan_crawler.archive.dedup import RepublicationIndex, band_keys
 from danvan_crawler.archive.index_keys import index_keys
 from danvan_crawler.archive.known import KnownArticles
@@ -264,20 +263,19 @@ def run(scale: float = 1.0, companion: Companion | None = None) -> list[Figure]:
             writer.register_site(load_profile(name))
         batch_seconds = []
         lookups = {}
-        with BackgroundCheckpointer(path):  # as ArchiveWriterPipeline runs one during a crawl
-            for start in range(0, total, BATCH):
-                if companion is not None and start == window:
-                    companion.start()
-                if companion is not None and start == total - window:
-                    companion.wait()
-                    os.sync()  # the crawl's writes reach the disk before the last window is timed
-                batch, recorder.pending = batches.get()
-                started = time.perf_counter()
-                writer.write(batch)
-                recorder.flush()
-                batch_seconds.append(time.perf_counter() - started)
-                if start + BATCH == small:
-                    lookups["small"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
+        for start in range(0, total, BATCH):
+            if companion is not None and start == window:
+                companion.start()
+            if companion is not None and start == total - window:
+                companion.wait()
+                os.sync()  # the crawl's writes reach the disk before the last window is timed
+            batch, recorder.pending = batches.get()
+            started = time.perf_counter()
+            writer.write(batch)
+            recorder.flush()
+            batch_seconds.append(time.perf_counter() - started)
+            if start + BATCH == small:
+                lookups["small"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
         producer.join()
         lookups["full"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
         first_rate = window / sum(batch_seconds[: window // BATCH])

@@ -15,7 +15,6 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from danvan_crawler.archive import default_archive_path, open_archive
-from danvan_crawler.archive.checkpoints import BackgroundCheckpointer
 from danvan_crawler.archive.index_keys import index_keys
 from danvan_crawler.archive.schema import is_full_error
 from danvan_crawler.archive.writer import ArchiveWriter
@@ -135,7 +134,6 @@ class ArchiveWriterPipeline(_StatsMixin):
         self.max_bytes = max_bytes
         self.pending: list[Article] = []
         self.writer: ArchiveWriter | None = None
-        self.checkpointer: BackgroundCheckpointer | None = None
         self.crawler = None
         self.full = False
 
@@ -149,10 +147,7 @@ class ArchiveWriterPipeline(_StatsMixin):
         return pipeline
 
     def open_spider(self) -> None:
-        path = self.archive_path or default_archive_path()
-        self.writer = ArchiveWriter(open_archive(path, max_bytes=self.max_bytes))
-        self.checkpointer = BackgroundCheckpointer(path)
-        self.checkpointer.start()
+        self.writer = ArchiveWriter(open_archive(self.archive_path or default_archive_path(), max_bytes=self.max_bytes))
         spider = self.crawler.spider
         for profile in filter(None, (spider.profile, spider.moved_to)):
             self.writer.register_site(profile)
@@ -165,7 +160,6 @@ class ArchiveWriterPipeline(_StatsMixin):
 
     def close_spider(self) -> None:
         self.flush()
-        self.checkpointer.stop()
         self.writer.db.close()
 
     def flush(self) -> None:

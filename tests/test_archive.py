@@ -1,12 +1,9 @@
-import shutil
 import sqlite3
-import time
 from datetime import date, datetime
 
 import pytest
 
 from danvan_crawler.archive import ArchiveError, open_archive
-from danvan_crawler.archive.checkpoints import BackgroundCheckpointer
 from danvan_crawler.archive.schema import SCHEMA_VERSION
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH
@@ -138,24 +135,3 @@ def test_missing_archive_is_not_created_for_readers(archive_path):
     with pytest.raises(ArchiveError, match="no archive at"):
         open_archive(archive_path, create=False)
     assert not archive_path.exists()
-
-
-def test_background_checkpoints_copy_the_log_into_the_archive_file(writer, archive_path, tmp_path):
-    with BackgroundCheckpointer(archive_path, interval=0.01) as checkpointer:
-        writer.write(
-            [
-                make_article(
-                    url=f"https://danvanhungyen.vn/bai-{n}.html",
-                    canonical_url=f"https://danvanhungyen.vn/bai-{n}.html",
-                    content_hash=f"h{n}",
-                )
-                for n in range(3)
-            ]
-        )
-        after_write = checkpointer.checkpoints
-        deadline = time.monotonic() + 10
-        while checkpointer.checkpoints < after_write + 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-    shutil.copyfile(archive_path, tmp_path / "file-alone.db")  # without the -wal file beside it
-    copy = sqlite3.connect(tmp_path / "file-alone.db")
-    assert copy.execute("SELECT COUNT(*) FROM articles").fetchone() == (3,)

