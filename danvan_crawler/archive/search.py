@@ -194,22 +194,30 @@ def _query_words(phrases: list[str], kind: str) -> frozenset[str]:
 
 
 def highlight(text: str, words: frozenset[str], kind: str = "exact") -> str:
-    """A window of the text around the first matching word, matching words in [brackets]."""
+    """A window of the text around the first matching word, matching words in [brackets].
+
+    The text is read only as far as the window's end (a body runs to thousands of words).
+    """
     key = _folded_word_key if kind == "folded" else _word_key
-    found = [(match.start(), match.end()) for match in WORD.finditer(text) if key(match.group()) in words]
-    if not found:
+    all_words: list[re.Match[str]] = []
+    first = None
+    for match in WORD.finditer(text):
+        all_words.append(match)
+        if first is None and key(match.group()) in words:
+            first = len(all_words) - 1
+        if first is not None and len(all_words) > max(0, first - SNIPPET_WORDS // 3) + SNIPPET_WORDS + 1:
+            break  # one word past the window: the window does not end the text
+    if first is None:
         return " ".join(text.split()[:SNIPPET_WORDS])
-    all_words = list(WORD.finditer(text))
-    first = next(index for index, match in enumerate(all_words) if match.start() == found[0][0])
     start_word = max(0, first - SNIPPET_WORDS // 3)
     end_word = min(len(all_words) - 1, start_word + SNIPPET_WORDS)
     start = 0 if start_word == 0 else all_words[start_word].start()
-    end = len(text) if end_word == len(all_words) - 1 else all_words[end_word].end()
+    end = all_words[end_word].end() if end_word < len(all_words) - 1 else len(text)
     pieces, cursor = [], start
-    for word_start, word_end in found:
-        if start <= word_start and word_end <= end:
-            pieces += [text[cursor:word_start], "[", text[word_start:word_end], "]"]
-            cursor = word_end
+    for match in all_words[start_word : end_word + 1]:
+        if key(match.group()) in words:
+            pieces += [text[cursor : match.start()], "[", match.group(), "]"]
+            cursor = match.end()
     pieces.append(text[cursor:end])
     snippet = " ".join("".join(pieces).split())
     return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
