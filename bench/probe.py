@@ -20,9 +20,9 @@ from scrapy.exceptions import NotConfigured
 PROBE = "bench.probe.CrawlProbe"
 
 
-def proc_status_kib(field: str, pid: str = "self") -> int:
-    """A `kB` field of /proc/<pid>/status (VmRSS, VmHWM), in KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+def proc_status_kib(field: str) -> int:
+    """A `kB` field of this process's /proc/self/status (VmRSS, VmHWM), in KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0

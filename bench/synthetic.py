@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, cached_property
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,6 +33,7 @@ from scrapy.http import HtmlResponse
 
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.extract.article import extract_article
+from danvan_crawler.mirror import QuietHTTPServer
 from danvan_crawler.sites import load_profile
 from danvan_crawler.text import fold_key, match_key
 
@@ -463,14 +464,6 @@ _FOOTER = (
 )
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def handle_error(self, request, client_address) -> None:
-        """A crawler that closes its connections at the end is normal."""
-
-
 def serve(articles: int) -> None:
     """Serve the site on an ephemeral port of 127.0.0.1 as /<host>/<path>; prints the port first."""
     site = SyntheticSite(articles)
@@ -492,7 +485,7 @@ def serve(articles: int) -> None:
         def log_message(self, format: str, *args) -> None:  # noqa: A002
             """Quiet: a benchmark's server logs nothing per request."""
 
-    server = _Server(("127.0.0.1", 0), Handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

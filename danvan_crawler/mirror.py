@@ -80,10 +80,12 @@ def load_mirror_sites(directory: Path) -> dict[str, MirrorSite]:
     return sites
 
 
-class _QuietHTTPServer(ThreadingHTTPServer):
-    """A client that hangs up early (a cancelled oversized download) is normal here."""
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A local server for crawls: a client that hangs up early (a cancelled oversized download,
+    the end of a crawl) is normal here, and a crawl's concurrent connections all get queued."""
 
     daemon_threads = True
+    request_queue_size = 128
 
     def handle_error(self, request, client_address) -> None:
         logger.debug("mirror: connection from %s ended early", client_address, exc_info=True)
@@ -99,7 +101,7 @@ class MirrorServer:
         self.requests: list[str] = []
         self._failures_left: dict[str, int] = {}
         self._failures_lock = threading.Lock()
-        self._server = _QuietHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = QuietHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -35,8 +35,7 @@ INDEXES = {
 }
 SNIPPET_WORDS = 24
 TERM = re.compile(r'"([^"]+)"|(\S+)')
-WORD = re.compile(r"\w+", re.UNICODE)
-TOKEN = re.compile(r"[^\W_]+")  # unicode61's token characters: letters and numbers
+TOKEN = re.compile(r"[^\W_]+")  # a word as unicode61 sees it: letters and numbers
 
 
 @dataclass
@@ -201,7 +200,7 @@ def highlight(text: str, words: frozenset[str], kind: str = "exact") -> str:
     key = _folded_word_key if kind == "folded" else _word_key
     all_words: list[re.Match[str]] = []
     first = None
-    for match in WORD.finditer(text):
+    for match in TOKEN.finditer(text):
         all_words.append(match)
         if first is None and key(match.group()) in words:
             first = len(all_words) - 1
