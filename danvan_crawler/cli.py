@@ -22,7 +22,7 @@ from rich.live import Live
 from rich.table import Table
 
 from danvan_crawler.archive import ArchiveError, default_archive_path, open_archive
-from danvan_crawler.archive.export import article_rows, open_output, write_export
+from danvan_crawler.archive.export import export_articles, open_output
 from danvan_crawler.archive.reextract import reextract
 from danvan_crawler.archive.runs import summarize_stats
 from danvan_crawler.archive.search import search
@@ -387,10 +387,11 @@ def export(file_format, site, date_from, date_to, unique, output, db_path) -> No
     """Stream articles as JSON lines or CSV. Example: danvan export --site danvan -o danvan.jsonl"""
     check_range(date_from, date_to)
     db = read_archive(db_path)
-    records = article_rows(db, site=site_argument(site), date_from=date_from, date_to=date_to, unique=unique)
     try:
         with open_output(output) as stream:
-            count = write_export(records, stream, file_format)
+            count = export_articles(
+                db, stream, file_format, site=site_argument(site), date_from=date_from, date_to=date_to, unique=unique
+            )
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}", EXIT_PROBLEMS)
     if output != "-":
