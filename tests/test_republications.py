@@ -4,7 +4,9 @@ from datetime import datetime
 
 import pytest
 
-from danvan_crawler.archive.dedup import minhash_signature, similarity
+from danvan_crawler.archive import dedup, open_archive
+from danvan_crawler.archive.dedup import band_keys, minhash_signature, similarity
+from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.text import match_key
 from tests.archive_helpers import make_article, new_writer, paragraphs
@@ -73,3 +75,51 @@ def test_candidate_lookup_uses_the_band_index(writer):
     ).fetchall()
     assert any("USING PRIMARY KEY" in row[-1] or "INDEX" in row[-1] for row in plan)
     assert not any(row[-1].startswith("SCAN article_bands") for row in plan)
+
+
+def other_text(number: int) -> str:
+    """A body that shares no 5-word shingle with another number's."""
+    return " ".join(f"việc {number} thứ {position}" for position in range(40))
+
+
+def band_rows(writer):
+    return writer.db.execute("SELECT COUNT(*), MAX(article_id) FROM article_bands").fetchone()
+
+
+def test_recent_bands_are_merged_into_the_band_table_in_one_go(writer, monkeypatch):
+    monkeypatch.setattr(dedup, "RECENT_ARTICLES", 2)
+    writer.write([make_article("danvan", "a-1", "Một", other_text(1), when(1))])
+    assert band_rows(writer) == (0, None)
+    writer.write([make_article("danvan", f"a-{number}", "Khác", other_text(number), when(2)) for number in (2, 3)])
+    assert band_rows(writer) == (24, 2)
+
+
+def test_a_copy_is_found_whether_its_original_was_merged_or_not(writer, monkeypatch):
+    monkeypatch.setattr(dedup, "RECENT_ARTICLES", 2)
+    writer.write([make_article("danvan", "a-1", "Giao ban", BODY, when(1))])
+    writer.write([make_article("danvan", "a-2", "Khác", other_text(2), when(2))])
+    assert band_rows(writer) == (24, 2)
+    writer.write([make_article("danvan", "b-1", "Sơ kết", paragraphs(8, "bầu cử"), when(3))])
+    assert band_rows(writer) == (24, 2)
+    writer.write([
+        make_article("danvanhungyen", "c-1", "Giao ban", BODY, when(4)),
+        make_article("tuyenquang", "c-2", "Sơ kết", paragraphs(8, "bầu cử"), when(5)),
+    ])  # fmt: skip
+    assert links(writer) == [("danvan", "danvanhungyen"), ("danvan", "tuyenquang")]
+
+
+def test_another_writer_finds_articles_not_yet_merged(writer, archive_path):
+    writer.write([make_article("danvan", "a-1", "Giao ban", BODY, when(1))])
+    other = ArchiveWriter(open_archive(archive_path))
+    other.write([make_article("danvanhungyen", "b-1", "Giao ban", BODY, when(2))])
+    assert band_rows(writer) == (0, None)
+    assert links(other) == [("danvan", "danvanhungyen")]
+
+
+def test_an_article_rewritten_before_the_merge_loses_its_old_bands(writer):
+    first = make_article("danvan", "a-1", "Giao ban", BODY, when(1))
+    writer.write([first])
+    old_keys = band_keys(minhash_signature(f"{first.title_key} {first.body_key}"))
+    assert writer.republications.recent.article_ids(old_keys) == {1}
+    writer.write([make_article("danvan", "a-1", "Giao ban", other_text(1), when(1))])
+    assert writer.republications.recent.article_ids(old_keys) == set()
