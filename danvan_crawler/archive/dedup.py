@@ -134,11 +134,7 @@ class RepublicationIndex:
             self.merged_through = self.seen_through = merged
         newest = self.db.execute("SELECT MAX(article_id) FROM article_signatures").fetchone()[0] or 0
         if newest > self.seen_through:
-            for article_id, signature in self.db.execute(
-                "SELECT article_id, signature FROM article_signatures WHERE article_id > ?", [self.seen_through]
-            ):
-                self.recent.add(article_id, band_keys(signature))
-            self.seen_through = newest
+            self.seen_through = self._take_in_signatures_after(self.seen_through, self.recent)
 
     def _candidates(self, article_id: int, keys: list[int]) -> list[tuple[int, bytes]]:
         sharing = self.recent.article_ids(keys)
@@ -160,15 +156,21 @@ class RepublicationIndex:
 
     def _merge(self) -> None:
         """Every signature newer than the last merge goes into article_bands, in key order."""
-        merging, newest = RecentBands(), self.merged_through
-        for newest, signature in self.db.execute(
-            "SELECT article_id, signature FROM article_signatures WHERE article_id > ? ORDER BY article_id",
-            [self.merged_through],
-        ):
-            merging.add(newest, band_keys(signature))
+        merging = RecentBands()
+        newest = self._take_in_signatures_after(self.merged_through, merging)
         self.db.conn.executemany("INSERT OR IGNORE INTO article_bands VALUES (?, ?)", merging.in_key_order())
         self.recent = RecentBands()
         self.merged_through = self.seen_through = newest
+
+    def _take_in_signatures_after(self, article_id: int, bands: RecentBands) -> int:
+        """The bands of every stored signature after `article_id` go into `bands`; returns the newest id."""
+        newest = article_id
+        for newest, signature in self.db.execute(
+            "SELECT article_id, signature FROM article_signatures WHERE article_id > ? ORDER BY article_id",
+            [article_id],
+        ):
+            bands.add(newest, band_keys(signature))
+        return newest
 
     def _group_of(self, article_ids: list[int]) -> set[int]:
         placeholders = ", ".join("?" * len(article_ids))
