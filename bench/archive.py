@@ -4,8 +4,9 @@ Articles are made as the pipelines hand them to the writer (stored text, title_k
 body_key, content hash, resolved dates, IndexKeysPipeline's search tokens and MinHash signature)
 from bench/synthetic.py's text, about 4 KB of body each, spread over the nine profiled sites;
 5 % are near-copies of a recent article of another site (a paragraph dropped or the title
-reworded), as provincial sites republish central ones. A child process makes them (on the other
-core, outside the timings, as the crawler's pipelines make them outside the write transaction);
+reworded), as provincial sites republish central ones. Two child processes make them, batch
+about (outside the timings, as the crawler's pipelines make them outside the write transaction;
+one could not keep up: making an article takes about 1 ms of CPU, writing it 0.6 ms);
 they go through `ArchiveWriter.write` in batches of 50, and each batch's raw pages through the RawPageRecorder's
 own flush (a real synthetic article page, zlib-compressed as the recorder does; 64 such pages
 are reused, so the bytes on disk are a real page's). The insert rate counts both, per article,
@@ -59,6 +60,7 @@ ARTICLES = 1_000_000
 WINDOW = 0.1
 BATCH = 50
 REPUBLISHED = 0.05
+PRODUCERS = 2
 SITES = ("danvanhungyen", "danvan", "baochinhphu", "dangcongsan", "mattran", "nhandan", "qdnd", "tuyengiao",
          "tuyengiaodanvan")  # fmt: skip
 RAW_PAGES = 64
@@ -84,9 +86,9 @@ class Companion(Protocol):
 class SyntheticArchive:
     """Makes the articles, in order, with a memory of recent ones to republish."""
 
-    def __init__(self, articles: int):
+    def __init__(self, articles: int, seed: int = 19300203):
         self.articles = articles
-        self.rng = random.Random(19300203)
+        self.rng = random.Random(seed)
         self.profiles = {name: load_profile(name) for name in SITES}
         self.recent: list[tuple[str, SyntheticText]] = []
         site = SyntheticSite(1_000)
@@ -237,10 +239,10 @@ def export_run(path: Path) -> tuple[float, float, int]:
     return seconds, usage.ru_maxrss * 1024 / 1e6, int(message.split()[0])
 
 
-def _produce(total: int, batches) -> None:
-    """In a child process, on the other core: every batch of articles and raw pages, in order."""
-    maker = SyntheticArchive(total)
-    for start in range(0, total, BATCH):
+def _produce(total: int, producer: int, batches) -> None:
+    """In a child process: every PRODUCERS-th batch of articles and raw pages, in order."""
+    maker = SyntheticArchive(total, seed=19300203 + producer)
+    for start in range(producer * BATCH, total, BATCH * PRODUCERS):
         batch = [maker.article(number) for number in range(start + 1, min(total, start + BATCH) + 1)]
         batches.put((batch, [maker.raw_page(article) for article in batch]))
 
@@ -252,9 +254,13 @@ def run(scale: float = 1.0, companion: Companion | None = None) -> list[Figure]:
     small = max(BATCH, total // 100 // BATCH * BATCH)
     rng = random.Random(7)
     context = multiprocessing.get_context("fork")
-    batches = context.Queue(maxsize=20)
-    producer = context.Process(target=_produce, args=(total, batches), daemon=True)
-    producer.start()  # before any SQLite connection exists, so none is forked
+    queues = [context.Queue(maxsize=10) for _ in range(PRODUCERS)]
+    producers = [
+        context.Process(target=_produce, args=(total, number, queue), daemon=True)
+        for number, queue in enumerate(queues)
+    ]
+    for producer in producers:
+        producer.start()  # before any SQLite connection exists, so none is forked
     with tempfile.TemporaryDirectory(prefix="bench-archive-") as directory:
         path = Path(directory) / "archive.db"
         db = open_archive(path)
@@ -270,14 +276,15 @@ def run(scale: float = 1.0, companion: Companion | None = None) -> list[Figure]:
             if companion is not None and start == total - window:
                 companion.wait()
                 os.sync()  # the crawl's writes reach the disk before the last window is timed
-            batch, recorder.pending = batches.get()
+            batch, recorder.pending = queues[start // BATCH % PRODUCERS].get()
             started = time.perf_counter()
             writer.write(batch)
             recorder.flush()
             batch_seconds.append(time.perf_counter() - started)
             if start + BATCH == small:
                 lookups["small"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
-        producer.join()
+        for producer in producers:
+            producer.join()
         lookups["full"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
         first_rate = window / sum(batch_seconds[: window // BATCH])
         last_rate = window / sum(batch_seconds[-window // BATCH :])
