@@ -122,8 +122,8 @@ def synthetic_text(rng: random.Random, words: int = 750) -> SyntheticText:
         title=title,
         title_key=match_key(title),
         summary=summary,
-        paragraphs=[_sentence(" ".join(fragments[index] for index in group)) + "." for group in groups],
-        paragraph_keys=[" ".join(keys[index] for index in group) + "." for group in groups],
+        paragraphs=[_sentence(" ".join([fragments[index] for index in group])) + "." for group in groups],
+        paragraph_keys=[" ".join([keys[index] for index in group]) + "." for group in groups],
     )
 
 
