@@ -3,6 +3,9 @@
 Articles are made as the pipelines hand them to the writer (stored text, title_key and
 body_key, content hash, resolved dates, IndexKeysPipeline's search tokens and MinHash signature)
 from bench/synthetic.py's text, about 4 KB of body each, spread over the nine profiled sites;
+bodies are drawn from a pool of POOL_PARAGRAPHS synthetic paragraphs whose keys and search tokens
+are made once (the pipelines' index keys of a body are its paragraphs' joined; a test checks it),
+so making a million articles costs half the CPU and `make bench` fits its 30 minutes;
 5 % are near-copies of a recent article of another site (a paragraph dropped or the title
 reworded), as provincial sites republish central ones. Two child processes make them, taking
 batches in turn, outside the timings, as the crawler's pipelines make them outside the write
@@ -11,15 +14,14 @@ transaction (one could not keep up: making an article takes about 1 ms of CPU, w
 through the RawPageRecorder's own flush (a real synthetic article page, zlib-compressed as the
 recorder does; 64 such pages are reused, so the bytes on disk are a real page's). The insert
 rate counts both, per article, over the first and the last 10 % of the articles; the middle
-80 % is not timed (it is written in transactions of MIDDLE_BATCH articles), and `make bench`
-runs the long crawl of bench/memory.py meanwhile.
+80 % is not timed, and `make bench` runs the long crawl of bench/memory.py meanwhile.
 
 Dedup lookups (the spider's known-URL lookup and the band candidate query of the
 republication index) are timed on the same sample size at 1 % of the archive and at its full
 size. Searches go through `danvan_crawler.archive.search.search`: typical queries with their
 marks, and the same queries typed without them (answered from the folded index). The export
-runs `danvan export` over every row in a subprocess (output to /dev/null) whose peak RSS comes
-from wait4. Bytes per article is the archive file (after a WAL checkpoint) over the articles.
+runs `danvan export` over every row in a subprocess (output to /dev/null) that reports its own
+peak RSS (VmHWM). Bytes per article is the archive file (after a WAL checkpoint) over the articles.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import sys
 import tempfile
 import time
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
@@ -43,13 +46,13 @@ from typing import Protocol
 from scrapy.utils.test import get_crawler
 
 from bench.figures import Figure
-from bench.synthetic import ROOT, SyntheticSite, SyntheticText, corpus, slug, synthetic_text
+from bench.synthetic import FRAGMENTS, ROOT, SyntheticSite, corpus, slug, synthetic_title
 from danvan_crawler.archive import open_archive
-from danvan_crawler.archive.dedup import RepublicationIndex, band_keys
-from danvan_crawler.archive.index_keys import index_keys
+from danvan_crawler.archive.dedup import RepublicationIndex, band_keys, minhash_signature
+from danvan_crawler.archive.index_keys import IndexKeys
 from danvan_crawler.archive.known import KnownArticles
 from danvan_crawler.archive.raw_pages import RawPageRecorder
-from danvan_crawler.archive.search import search
+from danvan_crawler.archive.search import search, search_keys
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.items import Article
@@ -62,9 +65,8 @@ WINDOW = 0.1
 BATCH = 50
 REPUBLISHED = 0.05
 PRODUCERS = 2
-# The untimed middle goes through the same writer in transactions of this many articles: the same
-# rows, fewer commits, and the build fits the 30-minute budget of `make bench`.
-MIDDLE_BATCH = 1_000
+POOL_PARAGRAPHS = 20_000
+WORDS = 750  # a body's mean length, as bench/synthetic.py's pages have
 SEED = 19300203
 SITES = ("danvanhungyen", "danvan", "baochinhphu", "dangcongsan", "mattran", "nhandan", "qdnd", "tuyengiao",
          "tuyengiaodanvan")  # fmt: skip
@@ -95,7 +97,8 @@ class SyntheticArchive:
         self.articles = articles
         self.rng = random.Random(seed)
         self.profiles = {name: load_profile(name) for name in SITES}
-        self.recent: list[tuple[str, SyntheticText]] = []
+        self.recent: list[tuple[str, ArchiveText]] = []
+        self.pool = [PoolParagraph.make(self.rng) for _ in range(POOL_PARAGRAPHS)]
         site = SyntheticSite(1_000)
         self.raw_pages = []
         for number in range(1, RAW_PAGES + 1):
@@ -111,7 +114,7 @@ class SyntheticArchive:
             site = rng.choice([name for name in SITES if name != original_site])
             text = _near_copy(text, rng)
         else:
-            text = synthetic_text(rng)
+            text = self._text()
             self.recent = [*self.recent[-499:], (site, text)]
         profile = self.profiles[site]
         published = FIRST_PUBLISHED + timedelta(minutes=int(number * 5_000_000 / self.articles))
@@ -136,7 +139,7 @@ class SyntheticArchive:
             title=text.title,
             summary=text.summary,
             body_text=text.body_text,
-            body_html="".join(f"<p>{escape(paragraph)}</p>" for paragraph in text.paragraphs),
+            body_html="".join([paragraph.html for paragraph in text.paragraphs]),
             published_at=published,
             published_at_raw=f"{published:%d/%m/%Y %H:%M}",
             author=None if rng.random() < 0.5 else "Thu Trang",
@@ -151,8 +154,19 @@ class SyntheticArchive:
             field_sources={"title": "profile", "body": "profile", "published_at": "profile"},
         )
         article.content_hash = content_hash(article.title_key, article.body_key)
-        article.index_keys = index_keys(article.title_key, article.body_key)
+        article.index_keys = text.index_keys()
         return article
+
+    def _text(self) -> ArchiveText:
+        """A title and a sapo of their own, and paragraphs from the pool up to 0.6–1.4 × 94 fragments."""
+        rng = self.rng
+        title = synthetic_title(rng)
+        target = int(WORDS * rng.uniform(0.6, 1.4)) // 8
+        paragraphs: list[PoolParagraph] = []
+        while sum(paragraph.fragments for paragraph in paragraphs) < target:
+            paragraphs.append(rng.choice(self.pool))
+        summary = synthetic_title(rng) + "."
+        return ArchiveText(title, match_key(title), summary, tuple(paragraphs))
 
     def raw_page(self, article: Article) -> tuple:
         """A row as RawPageRecorder keeps it: this article's URL, a real page's compressed bytes."""
@@ -163,15 +177,61 @@ class SyntheticArchive:
         return (article.url, article.url, 200, json.dumps(headers), chain, fetched, sha1, size, body)
 
 
-def _near_copy(text: SyntheticText, rng: random.Random) -> SyntheticText:
+@dataclass(frozen=True)
+class PoolParagraph:
+    """A synthetic paragraph with everything the pipelines make of it, made once."""
+
+    text: str
+    key: str
+    html: str
+    search_exact: str
+    search_fold: str
+    fragments: int
+
+    @classmethod
+    def make(cls, rng: random.Random) -> PoolParagraph:
+        picks = rng.choices(range(FRAGMENTS), k=rng.randint(6, 18))
+        text = " ".join([corpus().fragments[index] for index in picks])
+        text = text[:1].upper() + text[1:] + "."
+        key = " ".join([corpus().fragment_keys[index] for index in picks]) + "."
+        return cls(text, key, f"<p>{escape(text)}</p>", *search_keys(key), len(picks))
+
+
+@dataclass(frozen=True)
+class ArchiveText:
+    title: str
+    title_key: str
+    summary: str
+    paragraphs: tuple[PoolParagraph, ...]
+
+    @property
+    def body_text(self) -> str:
+        return "\n\n".join([paragraph.text for paragraph in self.paragraphs])
+
+    @property
+    def body_key(self) -> str:
+        return " ".join([paragraph.key for paragraph in self.paragraphs])
+
+    def index_keys(self) -> IndexKeys:
+        """`index_keys(title_key, body_key)`, with the body's search tokens joined from the pool's."""
+        title_exact, title_fold = search_keys(self.title_key)
+        return IndexKeys(
+            title_exact,
+            " ".join([paragraph.search_exact for paragraph in self.paragraphs]),
+            title_fold,
+            " ".join([paragraph.search_fold for paragraph in self.paragraphs]),
+            minhash_signature(f"{self.title_key} {self.body_key}"),
+        )
+
+
+def _near_copy(text: ArchiveText, rng: random.Random) -> ArchiveText:
     """A republication: one paragraph left out, or the title reworded."""
-    paragraphs, keys, title = list(text.paragraphs), list(text.paragraph_keys), text.title
+    paragraphs, title = list(text.paragraphs), text.title
     if len(paragraphs) > 4 and rng.random() < 0.5:
-        dropped = rng.randrange(len(paragraphs))
-        del paragraphs[dropped], keys[dropped]
+        del paragraphs[rng.randrange(len(paragraphs))]
     else:
         title = f"{rng.choice(('Hưng Yên', 'Thái Bình', 'Nam Định'))}: {title}"
-    return SyntheticText(title, match_key(title), text.summary, paragraphs, keys)
+    return ArchiveText(title, match_key(title), text.summary, tuple(paragraphs))
 
 
 def _recorder(path: Path) -> RawPageRecorder:
@@ -285,7 +345,6 @@ def run(scale: float = 1.0, companion: Companion | None = None) -> list[Figure]:
         for name in SITES:
             writer.register_site(load_profile(name))
         batch_seconds = []
-        middle, middle_pages = [], []
         lookups = {}
         for start in range(0, total, BATCH):
             if companion is not None and start == window:
@@ -293,17 +352,7 @@ def run(scale: float = 1.0, companion: Companion | None = None) -> list[Figure]:
             if companion is not None and start == total - window:
                 companion.wait()
                 os.sync()  # the crawl's writes reach the disk before the last window is timed
-            batch, pages = queues[start // BATCH % PRODUCERS].get()
-            if window <= start < total - window:
-                middle += batch
-                middle_pages += pages
-                if len(middle) >= MIDDLE_BATCH or start + BATCH >= total - window:
-                    writer.write(middle)
-                    recorder.pending = middle_pages
-                    recorder.flush()
-                    middle, middle_pages = [], []
-                continue
-            recorder.pending = pages
+            batch, recorder.pending = queues[start // BATCH % PRODUCERS].get()
             started = time.perf_counter()
             writer.write(batch)
             recorder.flush()
@@ -314,7 +363,7 @@ def run(scale: float = 1.0, companion: Companion | None = None) -> list[Figure]:
             producer.join()
         lookups["full"] = lookup_seconds(db, _sample(db, rng, LOOKUPS))
         first_rate = window / sum(batch_seconds[: window // BATCH])
-        last_rate = window / sum(batch_seconds[window // BATCH :])
+        last_rate = window / sum(batch_seconds[-window // BATCH :])
         typical = query_latencies(db, list(QUERIES), fold=False)
         folded = query_latencies(db, [fold_key(query) for query in QUERIES], fold=False)
         articles, republications = db.execute(

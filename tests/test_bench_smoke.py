@@ -7,8 +7,10 @@ import random
 import pytest
 from scrapy.http import HtmlResponse
 
+from bench.archive import SyntheticArchive
 from bench.run import BENCHMARKS, render
 from bench.synthetic import SyntheticSite, synthetic_text
+from danvan_crawler.archive.index_keys import index_keys
 from danvan_crawler.extract.article import extract_article
 from danvan_crawler.pipelines import prepare_article
 from danvan_crawler.sites import load_profile
@@ -54,3 +56,12 @@ def test_synthetic_article_page_is_read_by_the_reference_profile():
     assert article.published_at == site.published(number)
     assert len(article.related) == 10 + 10  # "Bài viết khác" and "Các bài mới nhất"
     assert 4 <= len(text.paragraphs) <= 12
+
+
+def test_archive_articles_carry_the_pipeline_keys():
+    """Pool paragraphs' search tokens, joined, are what IndexKeysPipeline makes of the whole body."""
+    maker = SyntheticArchive(1_000)
+    for number in range(1, 60):
+        article = maker.article(number)
+        assert article.body_key == match_key(article.body_text)
+        assert article.index_keys == index_keys(article.title_key, article.body_key)
