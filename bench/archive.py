@@ -46,7 +46,7 @@ from typing import Protocol
 from scrapy.utils.test import get_crawler
 
 from bench.figures import Figure
-from bench.synthetic import FRAGMENTS, ROOT, SyntheticSite, corpus, slug, synthetic_title
+from bench.synthetic import FRAGMENTS, ROOT, SyntheticSite, corpus, sentence, slug, synthetic_title
 from danvan_crawler.archive import open_archive
 from danvan_crawler.archive.dedup import RepublicationIndex, band_keys, minhash_signature
 from danvan_crawler.archive.index_keys import IndexKeys
@@ -191,8 +191,7 @@ class PoolParagraph:
     @classmethod
     def make(cls, rng: random.Random) -> PoolParagraph:
         picks = rng.choices(range(FRAGMENTS), k=rng.randint(6, 18))
-        text = " ".join([corpus().fragments[index] for index in picks])
-        text = text[:1].upper() + text[1:] + "."
+        text = sentence(" ".join([corpus().fragments[index] for index in picks])) + "."
         key = " ".join([corpus().fragment_keys[index] for index in picks]) + "."
         return cls(text, key, f"<p>{escape(text)}</p>", *search_keys(key), len(picks))
 

@@ -113,7 +113,7 @@ def synthetic_text(rng: random.Random, words: int = 750) -> SyntheticText:
     """A title, a sapo and 0.6–1.4 × `words` words of body in 4–12 paragraphs (about 4 KB at 750)."""
     fragments = corpus().fragments
     title = synthetic_title(rng)
-    summary = _sentence(" ".join(rng.choices(fragments, k=2))) + "."
+    summary = sentence(" ".join(rng.choices(fragments, k=2))) + "."
     picks = rng.choices(range(len(fragments)), k=int(words * rng.uniform(0.6, 1.4)) // 8)
     size = -(-len(picks) // rng.randint(4, 12))
     groups = [picks[start : start + size] for start in range(0, len(picks), size)]
@@ -122,14 +122,14 @@ def synthetic_text(rng: random.Random, words: int = 750) -> SyntheticText:
         title=title,
         title_key=match_key(title),
         summary=summary,
-        paragraphs=[_sentence(" ".join([fragments[index] for index in group])) + "." for group in groups],
+        paragraphs=[sentence(" ".join([fragments[index] for index in group])) + "." for group in groups],
         paragraph_keys=[" ".join([keys[index] for index in group]) + "." for group in groups],
     )
 
 
 def synthetic_title(rng: random.Random) -> str:
     """The first thing drawn from an article's generator, so a listing can show it cheaply."""
-    return _sentence(" ".join(rng.choices(corpus().fragments, k=2)))
+    return sentence(" ".join(rng.choices(corpus().fragments, k=2)))
 
 
 @cache
@@ -138,7 +138,7 @@ def article_title(number: int) -> str:
     return synthetic_title(random.Random(number))
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -214,7 +214,7 @@ class SyntheticSite:
                 body.append(
                     '<table class="image" align="center" border="0" cellpadding="3" cellspacing="0"><tbody>'
                     f'<tr><td><img src="/uploads/news/{published:%Y_%m}/anh-{number}-{position}.jpg" alt=""'
-                    f' width="600" /></td></tr><tr><td class="image-caption">{escape(_sentence(caption))}'
+                    f' width="600" /></td></tr><tr><td class="image-caption">{escape(sentence(caption))}'
                     "</td></tr></tbody></table>"
                 )
             body.append(f'<p style="text-align: justify;">{escape(paragraph)}</p>')
