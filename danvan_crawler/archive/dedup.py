@@ -93,7 +93,8 @@ class RepublicationIndex:
         """
         if self.merged_through is None:
             self.catch_up()
-        if article_id <= self.merged_through:
+        merged = article_id <= self.merged_through
+        if merged:
             self.db.execute("DELETE FROM article_bands WHERE article_id = ?", [article_id])
         elif article_id <= self.seen_through:
             self.recent.forget(article_id)
@@ -102,7 +103,7 @@ class RepublicationIndex:
             return False
         keys = band_keys(signature)
         self.db.execute("INSERT INTO article_signatures VALUES (?, ?)", [article_id, signature])
-        if article_id <= self.merged_through:
+        if merged:
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO article_bands VALUES (?, ?)", [(key, article_id) for key in keys]
             )

@@ -116,20 +116,20 @@ def _filters(site, date_from, date_to, unique) -> tuple[str, list]:
 def _query(db, kind: str, phrases: list[str], filters: str, parameters: list, limit: int) -> list[SearchHit]:
     """The newest matches, ranked by bm25; only the best `limit` rows are read from `articles`."""
     form, table, title_column, body_column = INDEXES[kind]
-    fts_phrases = [fold_match_key(phrase) for phrase in phrases] if kind == "folded" else phrases
+    tokens = [token for token in (search_keys(phrase)[form] for phrase in phrases) if token]
+    if not tokens:
+        return []
     join = f" JOIN articles a ON a.id = {table}.rowid" if filters else ""
     matches = [
         row[0]
         for row in db.execute(
             f"""SELECT {table}.rowid FROM {table}{join} WHERE {table} MATCH ?{filters}
                 ORDER BY {table}.rowid DESC LIMIT ?""",
-            [_fts_query(fts_phrases), *parameters, max(limit, RANKED_MATCHES)],
+            [_fts_query(tokens), *parameters, max(limit, RANKED_MATCHES)],
         )
     ]
     if not matches:
         return []
-    tokens = [search_keys(phrase)[form] for phrase in phrases]
-    tokens = [phrase for phrase in tokens if phrase]
     documents = db.execute(
         f"SELECT article_id, {title_column}, {body_column} FROM article_search"
         f" WHERE article_id IN ({', '.join('?' * len(matches))})",
