@@ -43,12 +43,19 @@ from html import escape
 from pathlib import Path
 from typing import Protocol
 
+import numpy
 from scrapy.utils.test import get_crawler
 
 from bench.figures import Figure
 from bench.synthetic import FRAGMENTS, ROOT, SyntheticSite, corpus, sentence, slug, synthetic_title
 from danvan_crawler.archive import open_archive
-from danvan_crawler.archive.dedup import RepublicationIndex, band_keys, minhash_signature
+from danvan_crawler.archive.dedup import (
+    SHINGLE_WORDS,
+    RepublicationIndex,
+    band_keys,
+    shingle_minima,
+    word_hashes,
+)
 from danvan_crawler.archive.index_keys import IndexKeys
 from danvan_crawler.archive.known import KnownArticles
 from danvan_crawler.archive.raw_pages import RawPageRecorder
@@ -163,8 +170,10 @@ class SyntheticArchive:
         title = synthetic_title(rng)
         target = int(WORDS * rng.uniform(0.6, 1.4)) // 8
         paragraphs: list[PoolParagraph] = []
-        while sum(paragraph.fragments for paragraph in paragraphs) < target:
+        fragments = 0
+        while fragments < target:
             paragraphs.append(rng.choice(self.pool))
+            fragments += paragraphs[-1].fragments
         summary = synthetic_title(rng) + "."
         return ArchiveText(title, match_key(title), summary, tuple(paragraphs))
 
@@ -187,13 +196,16 @@ class PoolParagraph:
     search_exact: str
     search_fold: str
     fragments: int
+    word_hashes: numpy.ndarray
+    shingle_minima: numpy.ndarray  # of the shingles within the paragraph
 
     @classmethod
     def make(cls, rng: random.Random) -> PoolParagraph:
         picks = rng.choices(range(FRAGMENTS), k=rng.randint(6, 18))
         text = sentence(" ".join([corpus().fragments[index] for index in picks])) + "."
         key = " ".join([corpus().fragment_keys[index] for index in picks]) + "."
-        return cls(text, key, f"<p>{escape(text)}</p>", *search_keys(key), len(picks))
+        hashes = word_hashes(key.split())
+        return cls(text, key, f"<p>{escape(text)}</p>", *search_keys(key), len(picks), hashes, shingle_minima(hashes))
 
 
 @dataclass(frozen=True)
@@ -219,8 +231,22 @@ class ArchiveText:
             " ".join([paragraph.search_exact for paragraph in self.paragraphs]),
             title_fold,
             " ".join([paragraph.search_fold for paragraph in self.paragraphs]),
-            minhash_signature(f"{self.title_key} {self.body_key}"),
+            self.signature(),
         )
+
+    def signature(self) -> bytes | None:
+        """`minhash_signature` of the title and body keys: the pool's minima within paragraphs,
+        and the shingles of the title and of those that cross from one part to the next."""
+        parts = [word_hashes(self.title_key.split()), *[paragraph.word_hashes for paragraph in self.paragraphs]]
+        hashes = numpy.concatenate(parts)
+        if len(hashes) < SHINGLE_WORDS + 1:
+            return None
+        joins = numpy.cumsum([len(part) for part in parts[:-1]])
+        crossing = (joins[:, None] - numpy.arange(1, SHINGLE_WORDS)).ravel()
+        starts = numpy.union1d(numpy.arange(len(parts[0]) - SHINGLE_WORDS + 1), crossing)
+        starts = starts[(starts >= 0) & (starts <= len(hashes) - SHINGLE_WORDS)]
+        minima = [shingle_minima(hashes, starts), *[paragraph.shingle_minima for paragraph in self.paragraphs]]
+        return numpy.minimum.reduce(minima).tobytes()
 
 
 def _near_copy(text: ArchiveText, rng: random.Random) -> ArchiveText:

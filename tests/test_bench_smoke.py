@@ -61,7 +61,7 @@ def test_synthetic_article_page_is_read_by_the_reference_profile():
 def test_archive_articles_carry_the_pipeline_keys():
     """Pool paragraphs' search tokens, joined, are what IndexKeysPipeline makes of the whole body."""
     maker = SyntheticArchive(1_000)
-    for number in range(1, 60):
+    for number in range(1, 400):
         article = maker.article(number)
         assert article.body_key == match_key(article.body_text)
         assert article.index_keys == index_keys(article.title_key, article.body_key)

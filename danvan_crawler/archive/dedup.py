@@ -41,15 +41,29 @@ def minhash_signature(key_text: str) -> bytes | None:
     words = key_text.split()
     if len(words) < SHINGLE_WORDS + 1:
         return None
-    word_hashes = numpy.fromiter(map(_word_hash, words), dtype=numpy.uint64, count=len(words))
-    count = len(words) - SHINGLE_WORDS + 1
+    return shingle_minima(word_hashes(words)).tobytes()
+
+
+def word_hashes(words: list[str]) -> numpy.ndarray:
+    """One uint64 per word, the input of `shingle_minima`."""
+    return numpy.fromiter(map(_word_hash, words), dtype=numpy.uint64, count=len(words))
+
+
+def shingle_minima(hashes: numpy.ndarray, starts: numpy.ndarray | None = None) -> numpy.ndarray:
+    """Per permutation, the least permuted hash of the shingles beginning at `starts` (all of them
+    by default). Minima of parts of a text's shingles combine by `numpy.minimum` into its signature,
+    so a text assembled from known parts needs only the shingles that cross their joins."""
+    if starts is None:
+        starts = numpy.arange(max(0, len(hashes) - SHINGLE_WORDS + 1))
+    if not len(starts):
+        return numpy.full(PERMUTATIONS, numpy.iinfo(numpy.uint64).max, dtype=numpy.uint64)
     with numpy.errstate(over="ignore"):
-        shingles = word_hashes[:count] * _SHINGLE_WEIGHTS[0]
+        shingles = hashes[starts] * _SHINGLE_WEIGHTS[0]
         for offset in range(1, SHINGLE_WORDS):
-            shingles += word_hashes[offset : offset + count] * _SHINGLE_WEIGHTS[offset]
+            shingles += hashes[starts + offset] * _SHINGLE_WEIGHTS[offset]
         permuted = numpy.multiply.outer(shingles, _MULTIPLIERS)
         permuted += _ADDENDS
-    return permuted.min(axis=0).tobytes()
+    return permuted.min(axis=0)
 
 
 def band_keys(signature: bytes) -> list[int]:
