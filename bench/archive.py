@@ -183,7 +183,7 @@ class SyntheticArchive:
         headers = {"Content-Type": ["text/html; charset=utf-8"], "Server": ["nginx"], "Content-Length": [str(size)]}
         fetched = self.fetched_at.isoformat(timespec="seconds")
         chain = json.dumps([article.url])
-        return (article.url, article.url, 200, json.dumps(headers), chain, fetched, sha1, size, body)
+        return (article.url, article.url, 200, json.dumps(headers), chain, fetched, sha1, size, body, None, None)
 
 
 @dataclass(frozen=True)

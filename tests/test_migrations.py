@@ -1,10 +1,12 @@
 """An archive written by schema version 1 opens, upgrades in place, and keeps its data."""
 
+import json
 import sqlite3
 
 import sqlite_utils
 
 from danvan_crawler.archive import open_archive
+from danvan_crawler.archive.known import KnownArticle, KnownArticles
 from danvan_crawler.archive.schema import MIGRATIONS, SCHEMA_VERSION
 from danvan_crawler.archive.search import search
 from tests.archive_helpers import paragraphs
@@ -33,7 +35,7 @@ def version_1_archive(path):
 def test_version_1_archive_is_upgraded_with_its_data(archive_path):
     version_1_archive(archive_path)
     db = open_archive(archive_path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
     assert [hit.article_id for hit in search(db, "dân vận")] == [1, 2]
     assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
@@ -63,3 +65,26 @@ def test_version_2_search_keys_become_fts_tokens(archive_path):
     assert [hit.article_id for hit in search(db, "cán bộ, đảng viên")] == [1, 2]
     for index in ("search_exact", "search_folded"):
         db.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")  # raises if the index is out of step
+
+
+def test_version_3_raw_pages_give_their_validators_to_the_known_url_lookup(archive_path):
+    version_1_archive(archive_path)
+    connection = sqlite3.connect(archive_path, isolation_level=None)
+    for migration in MIGRATIONS[1:3]:
+        migration(sqlite_utils.Database(connection))
+    connection.execute("PRAGMA user_version = 3")
+    served = {"Etag": ['"5d1f"'], "Last-Modified": ["Tue, 29 Dec 2020 01:15:00 GMT"], "Server": ["nginx"]}
+    for number, headers in enumerate([served, {"Server": ["nginx"]}]):
+        url = f"https://{('danvan', 'danvanhungyen')[number]}.vn/{number}"
+        connection.execute("INSERT INTO article_urls VALUES (?, ?, '2021-01-01')", [url, number + 1])
+        connection.execute(
+            """INSERT INTO raw_pages (url, final_url, status, headers, redirect_chain, fetched_at, body_sha1,
+                   body_size, body) VALUES (?, ?, 200, ?, '[]', '2021-01-01T00:00:00+07:00', 'sha1', 0, x'')""",
+            [url, url, json.dumps(headers)],
+        )  # fmt: skip
+    connection.close()
+    known = KnownArticles(open_archive(archive_path)).lookup(["https://danvan.vn/0", "https://danvanhungyen.vn/1"])
+    assert known == {
+        "https://danvan.vn/0": KnownArticle(1, "2020-12-28", '"5d1f"', "Tue, 29 Dec 2020 01:15:00 GMT"),
+        "https://danvanhungyen.vn/1": KnownArticle(2, "2020-12-29", None, None),
+    }

@@ -7,7 +7,8 @@ from datetime import datetime
 from scrapy.http import HtmlResponse, Request
 
 from danvan_crawler.archive import open_archive
-from danvan_crawler.archive.raw_pages import raw_page_row, response_from_raw_page
+from danvan_crawler.archive.known import KnownArticle, KnownArticles
+from danvan_crawler.archive.raw_pages import INSERT_RAW_PAGE, raw_page_row, response_from_raw_page
 from danvan_crawler.archive.reextract import reextract
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH
@@ -20,16 +21,15 @@ FETCHED = datetime(2021, 8, 3, 9, 0, tzinfo=HO_CHI_MINH)
 PATH, EXPECTED = next(case for case in fixture_cases("danvanhungyen") if case[0].stem.endswith("1523"))
 
 
-def served_response(body: bytes, content_type: str = "text/html; charset=utf-8") -> HtmlResponse:
+def served_response(body: bytes, content_type: str = "text/html; charset=utf-8", **validators: str) -> HtmlResponse:
     url = EXPECTED["url"]
     request = Request(url, meta={"redirect_urls": ["https://danvanhungyen.vn/old-1523.html"]})
-    return HtmlResponse(url=url, body=body, headers={"Content-Type": content_type}, request=request)
+    headers = {"Content-Type": content_type, **{name.replace("_", "-"): value for name, value in validators.items()}}
+    return HtmlResponse(url=url, body=body, headers=headers, request=request)
 
 
 def store(db, response) -> None:
-    columns = "url, final_url, status, headers, redirect_chain, fetched_at, body_sha1, body_size, body"
-    db.execute(f"INSERT INTO raw_pages ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               raw_page_row(response, FETCHED))  # fmt: skip
+    db.execute(INSERT_RAW_PAGE, raw_page_row(response, FETCHED))
 
 
 def test_round_trip_gives_back_the_bytes_headers_and_redirect_chain(archive_path):
@@ -62,3 +62,23 @@ def test_reextract_after_a_profile_change_rewrites_fields_and_keeps_versions(arc
     assert db.execute("SELECT source, version FROM articles").fetchone() == ("Danvan.vn", 2)
     assert db.execute("SELECT version FROM article_versions").fetchall() == [(1,)]
     assert reextract(db).changed == 0
+
+
+def test_known_url_lookup_answers_from_indexes_with_the_stored_validators(archive_path):
+    db = open_archive(archive_path)
+    writer = ArchiveWriter(db)
+    writer.register_site(load_profile("danvanhungyen"))
+    response = served_response(PATH.read_bytes(), ETag='"64c1-5d1f"', Last_Modified="Tue, 03 Aug 2021 01:00:00 GMT")
+    store(db, response)
+    writer.write([prepare_article(extract_article(response, load_profile("danvanhungyen"), FETCHED))])
+    known = KnownArticles(db)
+
+    assert known.lookup([EXPECTED["url"], "https://danvanhungyen.vn/chua-co.html"]) == {
+        EXPECTED["url"]: KnownArticle(1, EXPECTED["published_at"][:10], '"64c1-5d1f"', "Tue, 03 Aug 2021 01:00:00 GMT")
+    }
+    plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + known.LOOKUP.format(placeholders="?"), ["x"])]
+    assert [step for step in plan if step.startswith("SEARCH")] == [
+        "SEARCH u USING INDEX sqlite_autoindex_article_urls_1 (url=?)",
+        "SEARCH a USING COVERING INDEX articles_known (id=?)",
+        "SEARCH r USING COVERING INDEX raw_pages_final_url (final_url=?)",
+    ]

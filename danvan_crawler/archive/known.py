@@ -1,8 +1,8 @@
 """What the archive already knows about URLs: the crawl's memory lives here, not in the process.
 
 A spider asks, per listing page, which of its article links are archived, and for those what a
-conditional request needs (ETag, Last-Modified) and how old they are. Lookups are indexed, so
-their cost does not grow with the archive, and nothing accumulates in memory between pages.
+conditional request needs (ETag, Last-Modified) and how old they are. Lookups read indexes
+only, so their cost does not grow with the archive, and nothing accumulates in memory between pages.
 """
 
 from __future__ import annotations
@@ -22,32 +22,26 @@ class KnownArticle:
 
 
 class KnownArticles:
+    # Indexes only: `articles_known` holds the date (in the row it lies past the body, in overflow
+    # pages), `raw_pages_final_url` the validators; INDEXED BY, as the planner would read the row.
+    LOOKUP = """SELECT u.url, a.id, a.published_date,
+                       (SELECT json_array(r.etag, r.last_modified) FROM raw_pages r
+                        WHERE r.final_url = a.canonical_url AND r.status = 200 ORDER BY r.fetched_at DESC LIMIT 1)
+                FROM article_urls u JOIN articles a INDEXED BY articles_known ON a.id = u.article_id
+                WHERE u.url IN ({placeholders})"""
+
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
 
     def lookup(self, urls: list[str]) -> dict[str, KnownArticle]:
         """The archived article behind each URL that is known (as canonical URL or alias)."""
-        if not urls:
-            return {}
         found = {}
         for start in range(0, len(urls), 500):
             chunk = urls[start : start + 500]
-            rows = self.db.execute(
-                f"""SELECT u.url, a.id, a.published_date,
-                           (SELECT r.headers FROM raw_pages r WHERE r.final_url = a.canonical_url
-                            AND r.status = 200 ORDER BY r.fetched_at DESC LIMIT 1)
-                    FROM article_urls u JOIN articles a ON a.id = u.article_id
-                    WHERE u.url IN ({", ".join("?" * len(chunk))})""",
-                chunk,
-            ).fetchall()
-            for url, article_id, published_date, headers in rows:
-                header_values = json.loads(headers) if headers else {}
-                found[url] = KnownArticle(
-                    article_id,
-                    published_date,
-                    (header_values.get("Etag") or [None])[0],
-                    (header_values.get("Last-Modified") or [None])[0],
-                )
+            rows = self.db.execute(self.LOOKUP.format(placeholders=", ".join("?" * len(chunk))), chunk)
+            for url, article_id, published_date, validators in rows:
+                etag, last_modified = json.loads(validators) if validators else (None, None)
+                found[url] = KnownArticle(article_id, published_date, etag, last_modified)
         return found
 
     def last_run_finished(self, site: str) -> bool:

@@ -21,6 +21,12 @@ from danvan_crawler.archive.schema import default_archive_path, is_full_error, o
 from danvan_crawler.dates import HO_CHI_MINH
 
 RAW_PAGE_META = "archive_raw_page"
+# The columns of a `raw_page_row`, in its order.
+RAW_PAGE_COLUMNS = ("url", "final_url", "status", "headers", "redirect_chain", "fetched_at", "body_sha1",
+                    "body_size", "body", "etag", "last_modified")  # fmt: skip
+INSERT_RAW_PAGE = (
+    f"INSERT OR IGNORE INTO raw_pages ({', '.join(RAW_PAGE_COLUMNS)}) VALUES ({', '.join('?' * len(RAW_PAGE_COLUMNS))})"
+)
 
 
 class RawPageRecorder:
@@ -61,8 +67,7 @@ class RawPageRecorder:
             with self.db.conn:
                 self.db.conn.execute("BEGIN IMMEDIATE")
                 self.db.conn.executemany(
-                    """INSERT OR IGNORE INTO raw_pages (url, final_url, status, headers, redirect_chain,
-                           fetched_at, body_sha1, body_size, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    INSERT_RAW_PAGE,
                     self.pending,
                 )
         except sqlite3.OperationalError as error:
@@ -88,6 +93,8 @@ def raw_page_row(response: Response, fetched_at: datetime) -> tuple:
         hashlib.sha1(response.body).hexdigest(),
         len(response.body),
         zlib.compress(response.body, 6),
+        headers.get("Etag", [None])[0],
+        headers.get("Last-Modified", [None])[0],
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FTS_AUTOMERGE = 8
 DEFAULT_ARCHIVE_PATH = Path("data/archive.db")
 BUSY_TIMEOUT_MS = int(os.environ.get("DANVAN_BUSY_TIMEOUT_MS", "30000"))
@@ -355,8 +355,32 @@ def _upgrade_to_version_3(db: sqlite_utils.Database) -> None:
         )
 
 
+def _upgrade_to_version_4(db: sqlite_utils.Database) -> None:
+    """Known-URL lookups answered from indexes alone.
+
+    The spider asks, for each article link of a listing, the article's date and its page's ETag
+    and Last-Modified. Read from the rows, that is the article row's overflow pages (the date lies
+    past the body) and the raw page's first page: on a million-article archive, larger than memory,
+    pages read from disk. Two narrow indexes hold the same values instead.
+    """
+    _execute_script(
+        db,
+        """
+        ALTER TABLE raw_pages ADD COLUMN etag TEXT;
+        ALTER TABLE raw_pages ADD COLUMN last_modified TEXT;
+        UPDATE raw_pages SET etag = json_extract(headers, '$.Etag[0]'),
+                             last_modified = json_extract(headers, '$."Last-Modified"[0]')
+            WHERE headers LIKE '%"Etag"%' OR headers LIKE '%"Last-Modified"%';
+        DROP INDEX raw_pages_final_url;
+        CREATE INDEX raw_pages_final_url ON raw_pages(final_url, fetched_at, status, etag, last_modified);
+        CREATE INDEX articles_known ON articles(id, canonical_url, published_date);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_version_1,
     _upgrade_to_version_2,
     _upgrade_to_version_3,
+    _upgrade_to_version_4,
 ]
