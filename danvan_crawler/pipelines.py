@@ -15,6 +15,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from danvan_crawler.archive import default_archive_path, open_archive
+from danvan_crawler.archive.batching import FlushTimer
 from danvan_crawler.archive.index_keys import index_keys
 from danvan_crawler.archive.schema import is_full_error
 from danvan_crawler.archive.writer import ArchiveWriter
@@ -128,10 +129,17 @@ class IndexKeysPipeline:
 class ArchiveWriterPipeline(_StatsMixin):
     """Writes articles to the SQLite archive in batches; flushes the rest on close."""
 
-    def __init__(self, archive_path: str | None = None, batch_size: int = 50, max_bytes: int | None = None):
+    def __init__(
+        self,
+        archive_path: str | None = None,
+        batch_size: int = 200,
+        max_bytes: int | None = None,
+        flush_seconds: float = 0,
+    ):
         self.archive_path = archive_path
         self.batch_size = batch_size
         self.max_bytes = max_bytes
+        self.timer = FlushTimer(self.flush, flush_seconds)
         self.pending: list[Article] = []
         self.writer: ArchiveWriter | None = None
         self.crawler = None
@@ -140,8 +148,12 @@ class ArchiveWriterPipeline(_StatsMixin):
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        pipeline = cls(settings.get("ARCHIVE_PATH"), settings.getint("ARCHIVE_BATCH_SIZE", 50),
-                       settings.getint("ARCHIVE_MAX_BYTES") or None)  # fmt: skip
+        pipeline = cls(
+            settings.get("ARCHIVE_PATH"),
+            settings.getint("ARCHIVE_BATCH_SIZE", 200),
+            settings.getint("ARCHIVE_MAX_BYTES") or None,
+            settings.getfloat("ARCHIVE_FLUSH_SECONDS"),
+        )
         pipeline.stats = crawler.stats
         pipeline.crawler = crawler
         return pipeline
@@ -151,6 +163,7 @@ class ArchiveWriterPipeline(_StatsMixin):
         spider = self.crawler.spider
         for profile in filter(None, (spider.profile, spider.moved_to)):
             self.writer.register_site(profile)
+        self.timer.start()
 
     def process_item(self, item: Article | NotModified) -> Article | NotModified:
         self.pending.append(item)
@@ -159,6 +172,7 @@ class ArchiveWriterPipeline(_StatsMixin):
         return item
 
     def close_spider(self) -> None:
+        self.timer.stop()
         self.flush()
         self.writer.db.close()
 

@@ -59,7 +59,10 @@ EXTENSIONS = {
 ARCHIVE_PATH = os.environ.get("DANVAN_DB", "data/archive.db")
 # Archived articles published within this many days are fetched again (conditionally) to catch edits.
 REVISIT_DAYS = int(os.environ.get("DANVAN_REVISIT_DAYS", "3"))
-ARCHIVE_BATCH_SIZE = 50
+# Articles (and raw pages) per write transaction, and the longest a fetched one waits for its
+# write (see danvan_crawler/archive/batching.py).
+ARCHIVE_BATCH_SIZE = 200
+ARCHIVE_FLUSH_SECONDS = 30.0
 # Optional cap on the archive file's size; reaching it stops a crawl cleanly, as a full disk does.
 ARCHIVE_MAX_BYTES = int(os.environ.get("DANVAN_ARCHIVE_MAX_BYTES", "0")) or None
 

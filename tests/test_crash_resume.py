@@ -58,3 +58,20 @@ def test_a_killed_run_resumes_to_the_same_archive_as_an_uninterrupted_one(site, 
     runs = connection.execute("SELECT status, finish_reason, articles_new FROM crawl_runs ORDER BY id").fetchall()
     assert runs == [("failed", "killed", None), ("ok", "finished", ARTICLES - written_before_the_kill)]
     assert connection.execute("SELECT COUNT(*) FROM raw_pages").fetchone()[0] >= ARTICLES
+
+
+def test_a_killed_run_keeps_what_it_fetched_before_the_last_flush_interval(site, tmp_path):
+    archive = tmp_path / "timed.db"
+    settings = {"CONCURRENT_REQUESTS_PER_DOMAIN": "1", "ARCHIVE_FLUSH_SECONDS": "0.3", "ARCHIVE_PATH": str(archive)}
+    running = site.crawl(settings, wait=False)  # batches of 200: only the timer writes before the end
+    deadline = time.monotonic() + 60
+    while count_articles(archive) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    running.send_signal(signal.SIGKILL)
+    running.wait()
+    connection = sqlite3.connect(archive)
+    articles, raw_pages = connection.execute(
+        "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM raw_pages)"
+    ).fetchone()
+    assert 5 <= articles < ARTICLES
+    assert raw_pages > 0  # written by the raw page recorder's own timer

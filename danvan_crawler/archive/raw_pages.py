@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 
+from danvan_crawler.archive.batching import FlushTimer
 from danvan_crawler.archive.schema import default_archive_path, is_full_error, open_archive
 from danvan_crawler.dates import HO_CHI_MINH
 
@@ -34,12 +35,14 @@ class RawPageRecorder:
 
     def __init__(self, crawler):
         self.archive_path = crawler.settings.get("ARCHIVE_PATH") or default_archive_path()
-        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 50)
+        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 200)
+        self.timer = FlushTimer(self.flush, crawler.settings.getfloat("ARCHIVE_FLUSH_SECONDS"))
         self.max_bytes = crawler.settings.getint("ARCHIVE_MAX_BYTES") or None
         self.stats = crawler.stats
         self.pending: list[tuple] = []
         self.db = None
         crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -53,7 +56,11 @@ class RawPageRecorder:
         if len(self.pending) >= self.batch_size:
             self.flush()
 
+    def spider_opened(self, spider) -> None:
+        self.timer.start()
+
     def spider_closed(self, spider) -> None:
+        self.timer.stop()
         self.flush()
         if self.db is not None:
             self.db.close()
