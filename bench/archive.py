@@ -1,20 +1,21 @@
 """Archive scale: a million articles through the real writer, then lookups, search, export and size.
 
-Articles are made as the pipelines hand them to the writer (stored text, title_key and
-body_key, content hash, resolved dates, IndexKeysPipeline's search tokens and MinHash signature)
-from bench/synthetic.py's text, about 4 KB of body each, spread over the nine profiled sites;
-bodies are drawn from a pool of POOL_PARAGRAPHS synthetic paragraphs whose keys and search tokens
-are made once (the pipelines' index keys of a body are its paragraphs' joined; a test checks it),
-so making a million articles costs half the CPU and `make bench` fits its 30 minutes;
-5 % are near-copies of a recent article of another site (a paragraph dropped or the title
-reworded), as provincial sites republish central ones. Two child processes make them, taking
-batches in turn, outside the timings, as the crawler's pipelines make them outside the write
-transaction (one could not keep up: making an article takes about 1 ms of CPU, writing it
-0.6 ms). They go through `ArchiveWriter.write` in batches of 50, and each batch's raw pages
-through the RawPageRecorder's own flush (a real synthetic article page, zlib-compressed as the
-recorder does; 64 such pages are reused, so the bytes on disk are a real page's). The insert
-rate counts both, per article, over the first and the last 10 % of the articles; the middle
-80 % is not timed, and `make bench` runs the long crawl of bench/memory.py meanwhile.
+Articles are made as the pipelines hand them to the writer (stored text, title_key and body_key,
+content hash, resolved dates, IndexKeysPipeline's search tokens and MinHash signature) from
+bench/synthetic.py's text, about 4 KB of body each, spread over the nine profiled sites; bodies
+are drawn from a pool of POOL_PARAGRAPHS synthetic paragraphs whose keys, search tokens and
+MinHash shingle minima are made once (the pipelines' index keys of a body are its paragraphs'
+joined, and its signature their minima with those of the shingles across paragraphs; a test checks
+both), so making an article costs 0.3 ms of CPU instead of 1.2 and `make bench` fits its 30
+minutes; 5 % are near-copies of a recent article of another site (a paragraph dropped or the title
+reworded), as provincial sites republish central ones. Two child processes at nice 10 make them,
+taking batches in turn, outside the timings, as the crawler's pipelines make them outside the
+write transaction. They go through `ArchiveWriter.write` in batches of ARCHIVE_BATCH_SIZE (the
+crawl's), and each batch's raw pages through the RawPageRecorder's own flush (a real synthetic
+article page, zlib-compressed as the recorder does; 64 such pages are reused, so the bytes on disk
+are a real page's). The insert rate counts both, per article, over the first and the last 10 % of
+the articles; the middle 80 % is not timed, and `make bench` runs the long crawl of
+bench/memory.py meanwhile.
 
 Dedup lookups (the spider's known-URL lookup and the band candidate query of the
 republication index) are timed on the same sample size at 1 % of the archive and at its full
@@ -64,12 +65,13 @@ from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH
 from danvan_crawler.items import Article
 from danvan_crawler.pipelines import content_hash
+from danvan_crawler.settings import ARCHIVE_BATCH_SIZE
 from danvan_crawler.sites import load_profile
 from danvan_crawler.text import fold_key, match_key
 
 ARTICLES = 1_000_000
 WINDOW = 0.1
-BATCH = 50
+BATCH = ARCHIVE_BATCH_SIZE  # as a crawl writes
 REPUBLISHED = 0.05
 PRODUCERS = 2
 POOL_PARAGRAPHS = 20_000
