@@ -9,14 +9,12 @@ well past start-up (imports, caches and SQLite's page caches filled), so growth 
 page 50,000 is what a long crawl accumulates: request fingerprints, queues, anything leaking.
 
 RSS does not depend on how fast the crawl runs, so `make bench` runs this crawl while the
-archive benchmark inserts its untimed middle 80 % (see bench/run.py), at nice NICENESS: the
-archive's writer keeps its core, and the crawl takes what the second core has left; alone it
-takes the same figures, only sooner.
+archive benchmark inserts its untimed middle 80 % (see bench/run.py); alone it takes the same
+figures, only later.
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -26,7 +24,6 @@ from bench.synthetic import SiteServer, SyntheticSite
 
 PAGES = 50_000
 FROM_PAGE = 10_000
-NICENESS = 5
 
 
 class LongCrawl:
@@ -47,8 +44,6 @@ class LongCrawl:
     def start(self) -> LongCrawl:
         self.server.__enter__()
         self.process = start_crawl(self.server, Path(self.directory.name), probe_every=self.every)
-        for process in (self.server.process, self.process[0]):
-            os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
         return self
 
     def wait(self) -> None:

@@ -132,7 +132,7 @@ class ArchiveWriterPipeline(_StatsMixin):
     def __init__(
         self,
         archive_path: str | None = None,
-        batch_size: int = 200,
+        batch_size: int = 50,
         max_bytes: int | None = None,
         flush_seconds: float = 0,
     ):
@@ -150,7 +150,7 @@ class ArchiveWriterPipeline(_StatsMixin):
         settings = crawler.settings
         pipeline = cls(
             settings.get("ARCHIVE_PATH"),
-            settings.getint("ARCHIVE_BATCH_SIZE", 200),
+            settings.getint("ARCHIVE_BATCH_SIZE", 50),
             settings.getint("ARCHIVE_MAX_BYTES") or None,
             settings.getfloat("ARCHIVE_FLUSH_SECONDS"),
         )

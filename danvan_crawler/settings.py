@@ -61,7 +61,7 @@ ARCHIVE_PATH = os.environ.get("DANVAN_DB", "data/archive.db")
 REVISIT_DAYS = int(os.environ.get("DANVAN_REVISIT_DAYS", "3"))
 # Articles (and raw pages) per write transaction, and the longest a fetched one waits for its
 # write (see danvan_crawler/archive/batching.py).
-ARCHIVE_BATCH_SIZE = 200
+ARCHIVE_BATCH_SIZE = 50
 ARCHIVE_FLUSH_SECONDS = 30.0
 # Optional cap on the archive file's size; reaching it stops a crawl cleanly, as a full disk does.
 ARCHIVE_MAX_BYTES = int(os.environ.get("DANVAN_ARCHIVE_MAX_BYTES", "0")) or None

@@ -63,7 +63,7 @@ def test_a_killed_run_resumes_to_the_same_archive_as_an_uninterrupted_one(site, 
 def test_a_killed_run_keeps_what_it_fetched_before_the_last_flush_interval(site, tmp_path):
     archive = tmp_path / "timed.db"
     settings = {"CONCURRENT_REQUESTS_PER_DOMAIN": "1", "ARCHIVE_FLUSH_SECONDS": "0.3", "ARCHIVE_PATH": str(archive)}
-    running = site.crawl(settings, wait=False)  # batches of 200: only the timer writes before the end
+    running = site.crawl(settings, wait=False)  # fewer than 50 articles: only the timer writes them early
     deadline = time.monotonic() + 60
     while count_articles(archive) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -1,11 +1,13 @@
 """When a crawl's pending archive writes reach the disk: a full batch, or a timer, whichever is first.
 
-Big transactions write faster: each one gives both full-text indexes a segment of their own to
-merge later, and its commit rewrites every B-tree page it touched. A batch therefore holds
-ARCHIVE_BATCH_SIZE articles (or raw pages), 200 by default: 20–25 % faster than 50 on a fresh
-archive and on a million-article one (bench/NOTES.md). A polite crawl of a real site may take
-many minutes to fetch that many, so whatever is pending is also written every
-ARCHIVE_FLUSH_SECONDS, and a crash loses at most that much of a crawl.
+A batch holds ARCHIVE_BATCH_SIZE articles (or raw pages), 50 by default: one transaction, one
+commit, one segment for each full-text index. A polite crawl of a real site (one request every
+two seconds) takes minutes to fetch that many, so whatever is pending is also written every
+ARCHIVE_FLUSH_SECONDS, and a crawl killed at any moment loses at most that much of its work.
+
+Bigger batches were measured and not taken: 200 wrote 20–25 % faster when appending 10,000
+articles, but a full million-article build wrote its last 100,000 at 454 articles/s against 685
+with 50, and the long crawl's RSS grew 11.9 % instead of 8.9 % (bench/NOTES.md).
 """
 
 from __future__ import annotations

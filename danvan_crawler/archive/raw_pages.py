@@ -35,7 +35,7 @@ class RawPageRecorder:
 
     def __init__(self, crawler):
         self.archive_path = crawler.settings.get("ARCHIVE_PATH") or default_archive_path()
-        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 200)
+        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 50)
         self.timer = FlushTimer(self.flush, crawler.settings.getfloat("ARCHIVE_FLUSH_SECONDS"))
         self.max_bytes = crawler.settings.getint("ARCHIVE_MAX_BYTES") or None
         self.stats = crawler.stats
