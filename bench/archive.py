@@ -6,16 +6,16 @@ bench/synthetic.py's text, about 4 KB of body each, spread over the nine profile
 are drawn from a pool of POOL_PARAGRAPHS synthetic paragraphs whose keys, search tokens and
 MinHash shingle minima are made once (the pipelines' index keys of a body are its paragraphs'
 joined, and its signature their minima with those of the shingles across paragraphs; a test checks
-both), so making an article costs 0.3 ms of CPU instead of 1.2 and `make bench` fits its 30
-minutes; 5 % are near-copies of a recent article of another site (a paragraph dropped or the title
-reworded), as provincial sites republish central ones. Two child processes at nice 10 make them,
-taking batches in turn, outside the timings, as the crawler's pipelines make them outside the
-write transaction. They go through `ArchiveWriter.write` in batches of ARCHIVE_BATCH_SIZE (the
-crawl's), and each batch's raw pages through the RawPageRecorder's own flush (a real synthetic
-article page, zlib-compressed as the recorder does; 64 such pages are reused, so the bytes on disk
-are a real page's). The insert rate counts both, per article, over the first and the last 10 % of
-the articles; the middle 80 % is not timed, and `make bench` runs the long crawl of
-bench/memory.py meanwhile.
+both), so making an article costs 0.3 ms of CPU instead of 0.57 (measured alone); 5 % are
+near-copies of a recent article of another site (a paragraph dropped or the title reworded), as
+provincial sites republish central ones. Two child processes at nice 10 make them, taking batches
+in turn, outside the timings, as the crawler's pipelines make them outside the write transaction.
+They go through `ArchiveWriter.write` in batches of ARCHIVE_BATCH_SIZE (the crawl's), and each
+batch's raw pages through the RawPageRecorder's own flush (a real synthetic article page,
+zlib-compressed as the recorder does; 64 such pages are reused, so the bytes on disk are a real
+page's). The insert rate counts both, per article, over the first and the last 10 % of the
+articles; the middle 80 % is not timed, and `make bench` runs the long crawl of bench/memory.py
+meanwhile.
 
 Dedup lookups (the spider's known-URL lookup and the band candidate query of the
 republication index) are timed on the same sample size at 1 % of the archive and at its full
