@@ -271,7 +271,7 @@ def lookup_seconds(db, sample: list[tuple[int, str, bytes]]) -> float:
     """Mean seconds per article of the known-URL lookup and the band candidate query."""
     known = KnownArticles(db)
     index = RepublicationIndex(db)
-    index.catch_up()  # the recent bands a writer holds in memory, remade before the clock starts
+    index.catch_up()  # as a writer does once per transaction (it remakes the recent bands), before the clock
     timings = []
     for _ in range(3):
         started = time.perf_counter()

@@ -59,7 +59,8 @@ def test_synthetic_article_page_is_read_by_the_reference_profile():
 
 
 def test_archive_articles_carry_the_pipeline_keys():
-    """Pool paragraphs' search tokens, joined, are what IndexKeysPipeline makes of the whole body."""
+    """Pool paragraphs' search tokens joined, and their shingle minima combined, are what
+    IndexKeysPipeline makes of the whole text."""
     maker = SyntheticArchive(1_000)
     for number in range(1, 400):
         article = maker.article(number)

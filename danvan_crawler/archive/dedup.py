@@ -126,7 +126,7 @@ class RepublicationIndex:
             self.seen_through = max(self.seen_through, article_id)
         matches = [
             other
-            for other, other_signature in self._candidates(article_id, keys)
+            for other, other_signature in self.candidates(article_id, keys)
             if similarity(signature, other_signature) >= SIMILARITY_THRESHOLD
         ]
         if len(self.recent) >= RECENT_ARTICLES * BANDS:
@@ -135,11 +135,6 @@ class RepublicationIndex:
             return False
         self._regroup({article_id, *matches, *self._group_of(matches)}, detected_at)
         return True
-
-    def candidates(self, article_id: int, keys: list[int]) -> list[tuple[int, bytes]]:
-        """Articles of other sites that share a band key with this one, with their signatures."""
-        self.catch_up()
-        return self._candidates(article_id, keys)
 
     def catch_up(self) -> None:
         """Take in what other writers (or an earlier run) merged or added since this index last looked."""
@@ -151,7 +146,11 @@ class RepublicationIndex:
         if newest > self.seen_through:
             self.seen_through = self._take_in_signatures_after(self.seen_through, self.recent)
 
-    def _candidates(self, article_id: int, keys: list[int]) -> list[tuple[int, bytes]]:
+    def candidates(self, article_id: int, keys: list[int]) -> list[tuple[int, bytes]]:
+        """Articles of other sites that share a band key with this one, with their signatures.
+
+        As of the last `catch_up`: the writer catches up once per transaction, not per article.
+        """
         sharing = self.recent.article_ids(keys)
         sharing.update(
             row[0]
