@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import sqlite3
 import sys
@@ -496,15 +495,14 @@ def reextract_command(site, db_path) -> None:
 @friendly_errors
 def serve(host, port, db_path) -> None:
     """Browse the archive in Datasette, with search and canned queries. Example: danvan serve"""
-    from danvan_crawler.archive.datasette import datasette_command
+    from danvan_crawler.archive.datasette import become_datasette, datasette_command
 
     path = db_path or default_archive_path()
     read_archive(path).close()
     command = datasette_command(path, host, port)
     if command is None:
         fail("Datasette is not installed; install it with: pip install 'danvan-crawler[datasette]'", EXIT_PROBLEMS)
-    # Become Datasette, so that stopping this process stops the server.
-    os.execv(command[0], command)
+    become_datasette(command, path)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
-import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 CANNED_QUERIES = {
     "search": {
@@ -78,12 +79,27 @@ def metadata(database_name: str) -> dict:
 
 
 def datasette_command(archive: Path, host: str, port: int) -> list[str] | None:
-    """The datasette command line for the archive, or None when Datasette is not installed."""
+    """The datasette command line for the archive, or None when Datasette is not installed.
+
+    The metadata comes on standard input (`--metadata -`), so serving leaves no file behind.
+    """
     if importlib.util.find_spec("datasette") is None:
         return None
-    metadata_file = Path(tempfile.mkdtemp(prefix="danvan-datasette-")) / "metadata.json"
-    metadata_file.write_text(json.dumps(metadata(Path(archive).stem), ensure_ascii=False), encoding="utf-8")
     return [
-        sys.executable, "-m", "datasette", "serve", str(archive), "--metadata", str(metadata_file),
+        sys.executable, "-m", "datasette", "serve", str(archive), "--metadata", "-",
         "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
     ]  # fmt: skip
+
+
+def become_datasette(command: list[str], archive: Path) -> NoReturn:
+    """Replace this process with Datasette, so that stopping it stops the server.
+
+    The metadata (a few KB, well within a pipe's buffer) is written to a pipe that becomes
+    Datasette's standard input.
+    """
+    read_end, write_end = os.pipe()
+    os.write(write_end, json.dumps(metadata(Path(archive).stem), ensure_ascii=False).encode("utf-8"))
+    os.close(write_end)
+    os.dup2(read_end, 0)
+    os.close(read_end)
+    os.execv(command[0], command)
