@@ -35,7 +35,7 @@ def version_1_archive(path):
 def test_version_1_archive_is_upgraded_with_its_data(archive_path):
     version_1_archive(archive_path)
     db = open_archive(archive_path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
     assert [hit.article_id for hit in search(db, "dân vận")] == [1, 2]
     assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
@@ -88,3 +88,18 @@ def test_version_3_raw_pages_give_their_validators_to_the_known_url_lookup(archi
         "https://danvan.vn/0": KnownArticle(1, "2020-12-28", '"5d1f"', "Tue, 29 Dec 2020 01:15:00 GMT"),
         "https://danvanhungyen.vn/1": KnownArticle(2, "2020-12-29", None, None),
     }
+
+
+def test_version_4_archive_gets_the_log_of_rewritten_band_rows(archive_path):
+    version_1_archive(archive_path)
+    connection = sqlite3.connect(archive_path, isolation_level=None)
+    for migration in MIGRATIONS[1:4]:
+        migration(sqlite_utils.Database(connection))
+    connection.execute("DROP TABLE band_changes")  # made by today's backfill; version 4 had none
+    connection.execute("PRAGMA user_version = 4")
+    connection.close()
+    db = open_archive(archive_path)
+    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'band_changes'").fetchone() == ("band_changes",)
+    assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
+        ("danvan", "danvanhungyen")
+    ]

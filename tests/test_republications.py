@@ -123,3 +123,47 @@ def test_an_article_rewritten_before_the_merge_loses_its_old_bands(writer):
     assert writer.republications.recent.article_ids(old_keys) == {1}
     writer.write([make_article("danvan", "a-1", "Giao ban", other_text(1), when(1))])
     assert writer.republications.recent.article_ids(old_keys) == set()
+
+
+def test_the_band_filter_holds_every_key_it_was_given_and_few_others():
+    stored = dedup.StoredBandFilter(1_000)
+    held = [band_keys(minhash_signature(other_text(number))) for number in range(100)]
+    for keys in held:
+        stored.add(keys)
+    assert all(stored.may_hold(keys) == keys for keys in held)
+    unseen = [key for number in range(100, 1_100) for key in band_keys(minhash_signature(other_text(number)))]
+    assert len(stored.may_hold(unseen)) <= 12  # of 12,000: the filter is nearly empty
+
+
+def test_an_article_without_near_duplicates_costs_no_band_probe(writer, monkeypatch):
+    monkeypatch.setattr(dedup, "RECENT_ARTICLES", 2)
+    writer.write([make_article("danvan", f"a-{number}", "Khác", other_text(number), when(2)) for number in (1, 2)])
+    assert band_rows(writer) == (24, 2)
+    statements = []
+    writer.db.conn.set_trace_callback(statements.append)
+    writer.write([make_article("danvanhungyen", "b-1", "Sơ kết", other_text(3), when(3))])
+    writer.write([make_article("tuyenquang", "c-1", "Khác", other_text(2), when(4))])
+    probes = [statement for statement in statements if "FROM article_bands WHERE band_key IN" in statement]
+    assert len(probes) == 1
+    assert links(writer) == [("danvan", "tuyenquang")]
+
+
+def test_a_merged_article_rewritten_by_another_writer_is_found_by_this_one(writer, archive_path, monkeypatch):
+    monkeypatch.setattr(dedup, "RECENT_ARTICLES", 2)
+    writer.write([make_article("danvan", f"a-{number}", "Khác", other_text(number), when(2)) for number in (1, 2)])
+    assert band_rows(writer) == (24, 2)
+    other = ArchiveWriter(open_archive(archive_path))
+    other.write([make_article("danvan", "a-1", "Giao ban", BODY, when(2))])
+    writer.write([make_article("danvanhungyen", "b-1", "Giao ban", BODY, when(3))])
+    assert links(writer) == [("danvan", "danvanhungyen")]
+    assert writer.db.execute("SELECT article_id FROM band_changes").fetchall() == [(1,)]
+
+
+def test_the_band_filter_grows_with_the_table(writer, monkeypatch):
+    monkeypatch.setattr(dedup, "RECENT_ARTICLES", 2)
+    monkeypatch.setattr(dedup, "FILTER_MIN_KEYS", 16)
+    writer.write([make_article("danvan", f"a-{number}", "Khác", other_text(number), when(2)) for number in range(1, 7)])
+    assert band_rows(writer) == (72, 6)
+    assert writer.republications.stored.capacity >= 72
+    writer.write([make_article("tuyenquang", "c-1", "Khác", other_text(5), when(4))])
+    assert links(writer) == [("danvan", "tuyenquang")]

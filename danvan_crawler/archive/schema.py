@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FTS_AUTOMERGE = 8
 DEFAULT_ARCHIVE_PATH = Path("data/archive.db")
 BUSY_TIMEOUT_MS = int(os.environ.get("DANVAN_BUSY_TIMEOUT_MS", "30000"))
@@ -326,6 +326,7 @@ def _backfill_keys(db: sqlite_utils.Database) -> None:
     from danvan_crawler.archive.dedup import RepublicationIndex, minhash_signature
     from danvan_crawler.text import fold_match_key, match_key
 
+    db.execute(BAND_CHANGES_TABLE)  # the republication index of today keeps its log there (version 5)
     republications = RepublicationIndex(db)
     rows = db.execute("SELECT id, title, body_text FROM articles").fetchall()
     for article_id, title, body_text in rows:
@@ -378,9 +379,27 @@ def _upgrade_to_version_4(db: sqlite_utils.Database) -> None:
     )
 
 
+BAND_CHANGES_TABLE = """
+    CREATE TABLE IF NOT EXISTS band_changes (
+        sequence INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+    )
+"""
+
+
+def _upgrade_to_version_5(db: sqlite_utils.Database) -> None:
+    """A log of the articles whose merged band rows were rewritten (their text changed).
+
+    Each writer keeps a Bloom filter of the merged band keys; a writer running at the same time
+    as another reads the other's rewritten rows from this log instead of scanning the table.
+    """
+    db.execute(BAND_CHANGES_TABLE)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_version_1,
     _upgrade_to_version_2,
     _upgrade_to_version_3,
     _upgrade_to_version_4,
+    _upgrade_to_version_5,
 ]
