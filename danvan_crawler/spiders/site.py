@@ -28,6 +28,8 @@ from danvan_crawler.sites import SiteProfile, load_profile
 # offline, logs the failure with a traceback before falling back to the copy it ships.
 logging.getLogger("tldextract").setLevel(logging.CRITICAL)
 
+ARTICLE_PRIORITY = 1  # above listing pages (0); see _article_request
+
 # Old provincial .gov.vn servers speak only TLS 1.0 with ciphers OpenSSL now refuses by default.
 LEGACY_TLS_SETTINGS = {
     "DOWNLOADER_CLIENT_TLS_METHOD": "TLSv1.0",
@@ -206,7 +208,11 @@ class SiteSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
 
     def _article_request(self, url: str, known: KnownArticle | None = None) -> scrapy.Request:
-        """A request for an article page; conditional (ETag, Last-Modified) when it is archived."""
+        """A request for an article page; conditional (ETag, Last-Modified) when it is archived.
+
+        Articles go before listing pages: the scheduler would otherwise page through listings
+        ahead of their articles, holding thousands of article requests in its queue.
+        """
         headers = {}
         if known is not None:
             self.count("pages/revisit")
@@ -220,6 +226,7 @@ class SiteSpider(scrapy.Spider):
             errback=self.on_error,
             headers=headers,
             meta={RAW_PAGE_META: True, "handle_httpstatus_list": [304]},
+            priority=ARTICLE_PRIORITY,
         )
 
     def _listing_dates(self, response: Response) -> dict[str, str]:
