@@ -43,7 +43,7 @@ _MASK_64 = (1 << 64) - 1
 _generator = numpy.random.default_rng(20201228)
 _MULTIPLIERS = _generator.integers(1, 2**63, size=PERMUTATIONS, dtype=numpy.uint64) | numpy.uint64(1)
 _ADDENDS = _generator.integers(0, 2**63, size=PERMUTATIONS, dtype=numpy.uint64)
-_32 = numpy.uint64(32)
+_HIGH_HALF = numpy.uint64(32)  # shift that keeps a uint64's top 32 bits
 _FILTER_MULTIPLIERS = _generator.integers(1, 2**63, size=4, dtype=numpy.uint64) | numpy.uint64(1)
 _FILTER_MULTIPLIER_INTS = [int(multiplier) for multiplier in _FILTER_MULTIPLIERS]
 _SHINGLE_WEIGHTS = numpy.array([1_000_003**power % 2**64 for power in range(SHINGLE_WORDS)], dtype=numpy.uint64)
@@ -161,13 +161,15 @@ class RepublicationIndex:
         elif merged > self.merged_through:
             for _, keys in self._signatures_after(self.merged_through, through=merged):
                 self._store(keys)
-        for (signature,) in self.db.execute(
-            """SELECT s.signature FROM band_changes c
-               JOIN article_signatures s ON s.article_id = c.article_id WHERE c.sequence > ?""",
+        for sequence, signature in self.db.execute(
+            """SELECT c.sequence, s.signature FROM band_changes c
+               LEFT JOIN article_signatures s ON s.article_id = c.article_id
+               WHERE c.sequence > ? ORDER BY c.sequence""",
             [self.changes_through],
         ):
-            self._store(band_keys(signature))
-        self.changes_through = self._last_band_change()
+            if signature is not None:
+                self._store(band_keys(signature))
+            self.changes_through = max(self.changes_through, sequence)
         if merged != self.merged_through:
             self.recent = RecentBands()
             self.merged_through = self.seen_through = merged
@@ -237,10 +239,7 @@ class RepublicationIndex:
         cursor = self.db.execute("SELECT band_key FROM article_bands")
         while rows := cursor.fetchmany(65_536):
             self.stored.add([row[0] for row in rows])
-        self.changes_through = self._last_band_change()
-
-    def _last_band_change(self) -> int:
-        return self.db.execute("SELECT MAX(sequence) FROM band_changes").fetchone()[0] or 0
+        self.changes_through = self.db.execute("SELECT MAX(sequence) FROM band_changes").fetchone()[0] or 0
 
     def _group_of(self, article_ids: list[int]) -> set[int]:
         placeholders = ", ".join("?" * len(article_ids))
@@ -291,8 +290,8 @@ class StoredBandFilter:
     def add(self, keys) -> None:
         """Many keys at once (a merge, a scan of the table)."""
         with numpy.errstate(over="ignore"):
-            hashes = numpy.multiply.outer(numpy.asarray(keys, dtype=numpy.uint64), _FILTER_MULTIPLIERS) >> _32
-        positions = (hashes * numpy.uint64(self.bits) >> _32).ravel()
+            hashes = numpy.multiply.outer(numpy.asarray(keys, dtype=numpy.uint64), _FILTER_MULTIPLIERS) >> _HIGH_HALF
+        positions = (hashes * numpy.uint64(self.bits) >> _HIGH_HALF).ravel()
         bits = (numpy.uint64(1) << (positions & numpy.uint64(7))).astype(numpy.uint8)
         numpy.bitwise_or.at(numpy.frombuffer(self.bytes, dtype=numpy.uint8), positions >> numpy.uint64(3), bits)
         self.count += len(keys)
