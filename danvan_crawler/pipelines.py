@@ -21,6 +21,7 @@ from danvan_crawler.archive.schema import is_full_error
 from danvan_crawler.archive.writer import ArchiveWriter
 from danvan_crawler.dates import HO_CHI_MINH, parse_vietnamese_date
 from danvan_crawler.items import Article, NotModified
+from danvan_crawler.settings import ARCHIVE_BATCH_SIZE
 from danvan_crawler.text import match_key, normalize_text, repair_mojibake
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ class ArchiveWriterPipeline(_StatsMixin):
     def __init__(
         self,
         archive_path: str | None = None,
-        batch_size: int = 50,
+        batch_size: int = ARCHIVE_BATCH_SIZE,
         max_bytes: int | None = None,
         flush_seconds: float = 0,
     ):
@@ -150,7 +151,7 @@ class ArchiveWriterPipeline(_StatsMixin):
         settings = crawler.settings
         pipeline = cls(
             settings.get("ARCHIVE_PATH"),
-            settings.getint("ARCHIVE_BATCH_SIZE", 50),
+            settings.getint("ARCHIVE_BATCH_SIZE", ARCHIVE_BATCH_SIZE),
             settings.getint("ARCHIVE_MAX_BYTES") or None,
             settings.getfloat("ARCHIVE_FLUSH_SECONDS"),
         )

@@ -20,6 +20,7 @@ from scrapy.responsetypes import responsetypes
 from danvan_crawler.archive.batching import FlushTimer
 from danvan_crawler.archive.schema import default_archive_path, is_full_error, open_archive
 from danvan_crawler.dates import HO_CHI_MINH
+from danvan_crawler.settings import ARCHIVE_BATCH_SIZE
 
 RAW_PAGE_META = "archive_raw_page"
 # The columns of a `raw_page_row`, in its order.
@@ -35,7 +36,7 @@ class RawPageRecorder:
 
     def __init__(self, crawler):
         self.archive_path = crawler.settings.get("ARCHIVE_PATH") or default_archive_path()
-        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 50)
+        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", ARCHIVE_BATCH_SIZE)
         self.timer = FlushTimer(self.flush, crawler.settings.getfloat("ARCHIVE_FLUSH_SECONDS"))
         self.max_bytes = crawler.settings.getint("ARCHIVE_MAX_BYTES") or None
         self.stats = crawler.stats
