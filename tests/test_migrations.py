@@ -32,10 +32,20 @@ def version_1_archive(path):
     connection.close()
 
 
+def archive_at_version(path, version: int) -> sqlite3.Connection:
+    """A version 1 archive brought up to `version` by the migrations of that day."""
+    version_1_archive(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[1:version]:
+        migration(sqlite_utils.Database(connection))
+    connection.execute(f"PRAGMA user_version = {version}")
+    return connection
+
+
 def test_version_1_archive_is_upgraded_with_its_data(archive_path):
     version_1_archive(archive_path)
     db = open_archive(archive_path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
     assert [hit.article_id for hit in search(db, "dân vận")] == [1, 2]
     assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
@@ -52,10 +62,7 @@ def test_upgraded_archive_opens_again_without_change(archive_path):
 
 
 def test_version_2_search_keys_become_fts_tokens(archive_path):
-    version_1_archive(archive_path)
-    connection = sqlite3.connect(archive_path, isolation_level=None)
-    MIGRATIONS[1](sqlite_utils.Database(connection))
-    connection.execute("PRAGMA user_version = 2")
+    connection = archive_at_version(archive_path, 2)
     connection.close()
     db = open_archive(archive_path)
     title_key, body_fold = db.execute("SELECT title_key, body_fold FROM article_search WHERE article_id = 1").fetchone()
@@ -68,11 +75,7 @@ def test_version_2_search_keys_become_fts_tokens(archive_path):
 
 
 def test_version_3_raw_pages_give_their_validators_to_the_known_url_lookup(archive_path):
-    version_1_archive(archive_path)
-    connection = sqlite3.connect(archive_path, isolation_level=None)
-    for migration in MIGRATIONS[1:3]:
-        migration(sqlite_utils.Database(connection))
-    connection.execute("PRAGMA user_version = 3")
+    connection = archive_at_version(archive_path, 3)
     served = {"Etag": ['"5d1f"'], "Last-Modified": ["Tue, 29 Dec 2020 01:15:00 GMT"], "Server": ["nginx"]}
     for number, headers in enumerate([served, {"Server": ["nginx"]}]):
         url = f"https://{('danvan', 'danvanhungyen')[number]}.vn/{number}"
@@ -91,15 +94,26 @@ def test_version_3_raw_pages_give_their_validators_to_the_known_url_lookup(archi
 
 
 def test_version_4_archive_gets_the_log_of_rewritten_band_rows(archive_path):
-    version_1_archive(archive_path)
-    connection = sqlite3.connect(archive_path, isolation_level=None)
-    for migration in MIGRATIONS[1:4]:
-        migration(sqlite_utils.Database(connection))
+    connection = archive_at_version(archive_path, 4)
     connection.execute("DROP TABLE band_changes")  # made by today's backfill; version 4 had none
-    connection.execute("PRAGMA user_version = 4")
     connection.close()
     db = open_archive(archive_path)
     assert db.execute("SELECT name FROM sqlite_master WHERE name = 'band_changes'").fetchone() == ("band_changes",)
     assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
         ("danvan", "danvanhungyen")
     ]
+
+
+def test_version_5_article_urls_are_keyed_by_url_and_hold_every_canonical_url(archive_path):
+    connection = archive_at_version(archive_path, 5)
+    connection.execute("INSERT INTO article_urls VALUES ('https://danvan.vn/0?utm_source=zalo', 1, '2021-01-02')")
+    connection.close()
+    db = open_archive(archive_path)
+    assert db.execute("SELECT url, article_id, first_seen_at FROM article_urls ORDER BY url").fetchall() == [
+        ("https://danvan.vn/0", 1, "2021-01-01"),
+        ("https://danvan.vn/0?utm_source=zalo", 1, "2021-01-02"),
+        ("https://danvanhungyen.vn/1", 2, "2021-01-01"),
+    ]
+    assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'article_urls'").fetchone()[0]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -78,7 +78,7 @@ def test_known_url_lookup_answers_from_indexes_with_the_stored_validators(archiv
     }
     plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + known.LOOKUP.format(placeholders="?"), ["x"])]
     assert [step for step in plan if step.startswith("SEARCH")] == [
-        "SEARCH u USING INDEX sqlite_autoindex_article_urls_1 (url=?)",
+        "SEARCH u USING PRIMARY KEY (url=?)",
         "SEARCH a USING COVERING INDEX articles_known (id=?)",
         "SEARCH r USING COVERING INDEX raw_pages_final_url (final_url=?)",
     ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FTS_AUTOMERGE = 8
 DEFAULT_ARCHIVE_PATH = Path("data/archive.db")
 BUSY_TIMEOUT_MS = int(os.environ.get("DANVAN_BUSY_TIMEOUT_MS", "30000"))
@@ -396,10 +396,35 @@ def _upgrade_to_version_5(db: sqlite_utils.Database) -> None:
     db.execute(BAND_CHANGES_TABLE)
 
 
+def _upgrade_to_version_6(db: sqlite_utils.Database) -> None:
+    """`article_urls` keyed by URL alone (WITHOUT ROWID), holding every canonical URL.
+
+    A URL lookup, the spider's for each article link and the writer's for each article, then
+    descends one B-tree instead of an index and then the table; the writer asks for the
+    canonical URL there only, not in `articles` as well.
+    """
+    _execute_script(
+        db,
+        """
+        CREATE TABLE article_urls_by_url (
+            url TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            first_seen_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO article_urls_by_url SELECT url, article_id, first_seen_at FROM article_urls ORDER BY url;
+        INSERT OR IGNORE INTO article_urls_by_url SELECT canonical_url, id, first_seen_at FROM articles;
+        DROP TABLE article_urls;
+        ALTER TABLE article_urls_by_url RENAME TO article_urls;
+        CREATE INDEX article_urls_article ON article_urls(article_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_version_1,
     _upgrade_to_version_2,
     _upgrade_to_version_3,
     _upgrade_to_version_4,
     _upgrade_to_version_5,
+    _upgrade_to_version_6,
 ]

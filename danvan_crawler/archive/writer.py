@@ -172,16 +172,14 @@ class ArchiveWriter:
         )
 
     def _find(self, article: Article) -> tuple[int, str, str] | None:
-        """The stored article this one is: same canonical URL, a known alias, or same content."""
+        """The stored article this one is: same canonical URL, a known alias, or same content.
+
+        `article_urls` holds every canonical URL too, so one query answers the first two."""
         for query, parameters in (
             (
-                "SELECT id, content_hash, canonical_url FROM articles WHERE canonical_url = ?",
-                [article.canonical_url],
-            ),
-            (
                 "SELECT a.id, a.content_hash, a.canonical_url FROM article_urls u"
-                " JOIN articles a ON a.id = u.article_id WHERE u.url IN (?, ?)",
-                [article.url, article.canonical_url],
+                " JOIN articles a ON a.id = u.article_id WHERE u.url IN (?, ?) ORDER BY u.url = ? DESC LIMIT 1",
+                [article.canonical_url, article.url, article.canonical_url],
             ),
             (
                 "SELECT id, content_hash, canonical_url FROM articles WHERE site = ? AND content_hash = ? LIMIT 1",
