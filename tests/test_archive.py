@@ -86,6 +86,17 @@ def test_changed_content_updates_in_place(writer):
     assert count(writer, "articles") == 1
 
 
+def test_every_url_of_an_article_carries_its_current_date(writer):
+    tracked = "https://danvanhungyen.vn/tin-tuc-su-kien/giao-ban-1523.html?utm_source=zalo"
+    writer.write([make_article(url=tracked)])
+    corrected = make_article(published_at=datetime(2020, 12, 30, 8, 15, tzinfo=HO_CHI_MINH), content_hash="hash-2")
+    assert writer.write([corrected]) == {"updated": 1}
+    assert writer.db.execute("SELECT url, published_date FROM article_urls ORDER BY url").fetchall() == [
+        ("https://danvanhungyen.vn/tin-tuc-su-kien/giao-ban-1523.html", "2020-12-30"),
+        (tracked, "2020-12-30"),
+    ]
+
+
 def test_same_content_under_another_url_is_one_article_with_two_urls(writer):
     writer.write([make_article()])
     other = "https://danvanhungyen.vn/hoat-dong-dan-van/giao-ban-1523.html"

@@ -45,7 +45,7 @@ def archive_at_version(path, version: int) -> sqlite3.Connection:
 def test_version_1_archive_is_upgraded_with_its_data(archive_path):
     version_1_archive(archive_path)
     db = open_archive(archive_path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
     assert [hit.article_id for hit in search(db, "dân vận")] == [1, 2]
     assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
@@ -86,11 +86,14 @@ def test_version_3_raw_pages_give_their_validators_to_the_known_url_lookup(archi
             [url, url, json.dumps(headers)],
         )  # fmt: skip
     connection.close()
-    known = KnownArticles(open_archive(archive_path)).lookup(["https://danvan.vn/0", "https://danvanhungyen.vn/1"])
-    assert known == {
-        "https://danvan.vn/0": KnownArticle(1, "2020-12-28", '"5d1f"', "Tue, 29 Dec 2020 01:15:00 GMT"),
-        "https://danvanhungyen.vn/1": KnownArticle(2, "2020-12-29", None, None),
+    known = KnownArticles(open_archive(archive_path))
+    found = known.lookup(["https://danvan.vn/0", "https://danvanhungyen.vn/1"])
+    assert found == {
+        "https://danvan.vn/0": KnownArticle(1, "2020-12-28"),
+        "https://danvanhungyen.vn/1": KnownArticle(2, "2020-12-29"),
     }
+    assert known.validators(found["https://danvan.vn/0"]) == ('"5d1f"', "Tue, 29 Dec 2020 01:15:00 GMT")
+    assert known.validators(found["https://danvanhungyen.vn/1"]) == (None, None)
 
 
 def test_version_4_archive_gets_the_log_of_rewritten_band_rows(archive_path):
@@ -116,4 +119,19 @@ def test_version_5_article_urls_are_keyed_by_url_and_hold_every_canonical_url(ar
     ]
     assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'article_urls'").fetchone()[0]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_version_6_article_urls_get_their_article_dates_and_the_lookup_indexes_go(archive_path):
+    connection = archive_at_version(archive_path, 6)
+    connection.execute("INSERT INTO article_urls VALUES ('https://danvan.vn/old-0.html', 1, '2021-01-02')")
+    connection.close()
+    db = open_archive(archive_path)
+    assert db.execute("SELECT url, published_date FROM article_urls ORDER BY url").fetchall() == [
+        ("https://danvan.vn/0", "2020-12-28"),
+        ("https://danvan.vn/old-0.html", "2020-12-28"),
+        ("https://danvanhungyen.vn/1", "2020-12-29"),
+    ]
+    indexes = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('articles_known', 'raw_pages_final_url')"
+    assert db.execute(indexes).fetchone() == (0,)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

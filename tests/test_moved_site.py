@@ -49,7 +49,8 @@ def test_the_redirect_chain_is_recorded(archive):
 
 def test_an_old_article_url_becomes_an_alias_of_the_moved_article(archive):
     row = archive.execute(
-        "SELECT a.canonical_url FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?",
+        "SELECT a.canonical_url, u.published_date = a.published_date FROM article_urls u"
+        " JOIN articles a ON a.id = u.article_id WHERE u.url = ?",
         [f"https://danvan.vn{OLD_ARTICLE}"],
     ).fetchone()
-    assert row == (NEW_ARTICLE,)
+    assert row == (NEW_ARTICLE, 1)

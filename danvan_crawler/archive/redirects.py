@@ -52,8 +52,8 @@ class RedirectRecorder:
             next_hop = {source: target for source, target in self.redirects}
             for source in next_hop:
                 db.conn.execute(
-                    """INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at)
-                       SELECT ?, article_id, ? FROM article_urls WHERE url = ?""",
+                    """INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at, published_date)
+                       SELECT ?, article_id, ?, published_date FROM article_urls WHERE url = ?""",
                     [source, seen_at, _chain_end(source, next_hop)],
                 )
         db.close()

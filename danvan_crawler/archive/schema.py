@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 FTS_AUTOMERGE = 8
 DEFAULT_ARCHIVE_PATH = Path("data/archive.db")
 BUSY_TIMEOUT_MS = int(os.environ.get("DANVAN_BUSY_TIMEOUT_MS", "30000"))
@@ -420,6 +420,27 @@ def _upgrade_to_version_6(db: sqlite_utils.Database) -> None:
     )
 
 
+def _upgrade_to_version_7(db: sqlite_utils.Database) -> None:
+    """Each URL's article date beside it in `article_urls`.
+
+    The spider's lookup of a listing's links, which decides what to fetch again, then descends
+    `article_urls` alone; it descended `articles_known` and `raw_pages_final_url` as well, and on
+    a million articles these three did not fit in a cache (bench/NOTES.md, ninth session). The
+    validators of a conditional request are read from the raw page's row, only for the articles
+    fetched again, so both indexes go: each raw page written updates one randomly keyed index
+    fewer, each article one index fewer.
+    """
+    _execute_script(
+        db,
+        """
+        ALTER TABLE article_urls ADD COLUMN published_date TEXT;
+        UPDATE article_urls SET published_date = (SELECT published_date FROM articles WHERE id = article_id);
+        DROP INDEX articles_known;
+        DROP INDEX raw_pages_final_url;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_version_1,
     _upgrade_to_version_2,
@@ -427,4 +448,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _upgrade_to_version_4,
     _upgrade_to_version_5,
     _upgrade_to_version_6,
+    _upgrade_to_version_7,
 ]

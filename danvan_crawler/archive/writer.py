@@ -133,11 +133,16 @@ class ArchiveWriter:
                 if changed:
                     self.db.execute("DELETE FROM article_search WHERE article_id = ?", [article_id])
                     self._index(article_id, article, seen_at, outcomes, search_rows)
+                self.db.execute(
+                    "UPDATE article_urls SET published_date = ? WHERE article_id = ?",
+                    [row["published_date"], article_id],
+                )
                 outcome = "updated" if changed else "refreshed"
         for url in {article.url, article.canonical_url}:
             self.db.execute(
-                "INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at) VALUES (?, ?, ?)",
-                [url, article_id, seen_at],
+                "INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at, published_date)"
+                " SELECT ?, ?, ?, published_date FROM articles WHERE id = ?",
+                [url, article_id, seen_at, article_id],
             )
         return outcome
 

@@ -216,10 +216,11 @@ class SiteSpider(scrapy.Spider):
         headers = {}
         if known is not None:
             self.count("pages/revisit")
-            if known.etag:
-                headers["If-None-Match"] = known.etag
-            if known.last_modified:
-                headers["If-Modified-Since"] = known.last_modified
+            etag, last_modified = self.known.validators(known)
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
         return scrapy.Request(
             url,
             callback=self.parse_article,
