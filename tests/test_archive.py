@@ -104,6 +104,7 @@ def test_same_content_under_another_url_is_one_article_with_two_urls(writer):
     assert count(writer, "articles") == 1
     urls = [row[0] for row in writer.db.execute("SELECT url FROM article_urls ORDER BY url")]
     assert urls == [other, "https://danvanhungyen.vn/tin-tuc-su-kien/giao-ban-1523.html"]
+    assert writer.db.execute("SELECT DISTINCT published_date FROM article_urls").fetchall() == [("2020-12-29",)]
 
 
 def test_a_failed_batch_leaves_the_archive_as_it_was(writer):

@@ -42,6 +42,15 @@ def archive_at_version(path, version: int) -> sqlite3.Connection:
     return connection
 
 
+def upgraded_from(path, version: int, *statements: str) -> sqlite_utils.Database:
+    """A version `version` archive, changed by `statements`, opened (and so upgraded) today."""
+    connection = archive_at_version(path, version)
+    for statement in statements:
+        connection.execute(statement)
+    connection.close()
+    return open_archive(path)
+
+
 def test_version_1_archive_is_upgraded_with_its_data(archive_path):
     version_1_archive(archive_path)
     db = open_archive(archive_path)
@@ -62,9 +71,7 @@ def test_upgraded_archive_opens_again_without_change(archive_path):
 
 
 def test_version_2_search_keys_become_fts_tokens(archive_path):
-    connection = archive_at_version(archive_path, 2)
-    connection.close()
-    db = open_archive(archive_path)
+    db = upgraded_from(archive_path, 2)
     title_key, body_fold = db.execute("SELECT title_key, body_fold FROM article_search WHERE article_id = 1").fetchone()
     assert title_key == "giao ban dân vận"
     assert body_fold.startswith("doan 1 ve cong tac dan van can bo dang vien va nhan dan trong tinh")
@@ -97,10 +104,7 @@ def test_version_3_raw_pages_give_their_validators_to_the_known_url_lookup(archi
 
 
 def test_version_4_archive_gets_the_log_of_rewritten_band_rows(archive_path):
-    connection = archive_at_version(archive_path, 4)
-    connection.execute("DROP TABLE band_changes")  # made by today's backfill; version 4 had none
-    connection.close()
-    db = open_archive(archive_path)
+    db = upgraded_from(archive_path, 4, "DROP TABLE band_changes")  # made by today's backfill; version 4 had none
     assert db.execute("SELECT name FROM sqlite_master WHERE name = 'band_changes'").fetchone() == ("band_changes",)
     assert db.execute("SELECT original_site, copy_site FROM republication_links").fetchall() == [
         ("danvan", "danvanhungyen")
@@ -108,10 +112,9 @@ def test_version_4_archive_gets_the_log_of_rewritten_band_rows(archive_path):
 
 
 def test_version_5_article_urls_are_keyed_by_url_and_hold_every_canonical_url(archive_path):
-    connection = archive_at_version(archive_path, 5)
-    connection.execute("INSERT INTO article_urls VALUES ('https://danvan.vn/0?utm_source=zalo', 1, '2021-01-02')")
-    connection.close()
-    db = open_archive(archive_path)
+    db = upgraded_from(
+        archive_path, 5, "INSERT INTO article_urls VALUES ('https://danvan.vn/0?utm_source=zalo', 1, '2021-01-02')"
+    )
     assert db.execute("SELECT url, article_id, first_seen_at FROM article_urls ORDER BY url").fetchall() == [
         ("https://danvan.vn/0", 1, "2021-01-01"),
         ("https://danvan.vn/0?utm_source=zalo", 1, "2021-01-02"),
@@ -123,10 +126,9 @@ def test_version_5_article_urls_are_keyed_by_url_and_hold_every_canonical_url(ar
 
 
 def test_version_6_article_urls_get_their_article_dates_and_the_lookup_indexes_go(archive_path):
-    connection = archive_at_version(archive_path, 6)
-    connection.execute("INSERT INTO article_urls VALUES ('https://danvan.vn/old-0.html', 1, '2021-01-02')")
-    connection.close()
-    db = open_archive(archive_path)
+    db = upgraded_from(
+        archive_path, 6, "INSERT INTO article_urls VALUES ('https://danvan.vn/old-0.html', 1, '2021-01-02')"
+    )
     assert db.execute("SELECT url, published_date FROM article_urls ORDER BY url").fetchall() == [
         ("https://danvan.vn/0", "2020-12-28"),
         ("https://danvan.vn/old-0.html", "2020-12-28"),

@@ -109,9 +109,10 @@ class ArchiveWriter:
             article_id = cursor.lastrowid
             self._write_children(article_id, article)
             self._index(article_id, article, seen_at, outcomes, search_rows)
+            published_date = row["published_date"]
             outcome = "new"
         else:
-            article_id, stored_hash, stored_canonical = existing
+            article_id, stored_hash, stored_canonical, published_date = existing
             row["canonical_url"] = stored_canonical
             if stored_hash == article.content_hash and not refresh:
                 self.db.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [seen_at, article_id])
@@ -133,16 +134,17 @@ class ArchiveWriter:
                 if changed:
                     self.db.execute("DELETE FROM article_search WHERE article_id = ?", [article_id])
                     self._index(article_id, article, seen_at, outcomes, search_rows)
-                self.db.execute(
-                    "UPDATE article_urls SET published_date = ? WHERE article_id = ?",
-                    [row["published_date"], article_id],
-                )
+                if row["published_date"] != published_date:
+                    published_date = row["published_date"]
+                    self.db.execute(
+                        "UPDATE article_urls SET published_date = ? WHERE article_id = ?", [published_date, article_id]
+                    )
                 outcome = "updated" if changed else "refreshed"
         for url in {article.url, article.canonical_url}:
             self.db.execute(
                 "INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at, published_date)"
-                " SELECT ?, ?, ?, published_date FROM articles WHERE id = ?",
-                [url, article_id, seen_at, article_id],
+                " VALUES (?, ?, ?, ?)",
+                [url, article_id, seen_at, published_date],
             )
         return outcome
 
@@ -176,18 +178,20 @@ class ArchiveWriter:
             [article_id],
         )
 
-    def _find(self, article: Article) -> tuple[int, str, str] | None:
-        """The stored article this one is: same canonical URL, a known alias, or same content.
+    def _find(self, article: Article) -> tuple[int, str, str, str | None] | None:
+        """The stored article this one is (id, content hash, canonical URL, date): same canonical
+        URL, a known alias, or same content.
 
         `article_urls` holds every canonical URL too, so one query answers the first two."""
         for query, parameters in (
             (
-                "SELECT a.id, a.content_hash, a.canonical_url FROM article_urls u"
+                "SELECT a.id, a.content_hash, a.canonical_url, a.published_date FROM article_urls u"
                 " JOIN articles a ON a.id = u.article_id WHERE u.url IN (?, ?) ORDER BY u.url = ? DESC LIMIT 1",
                 [article.canonical_url, article.url, article.canonical_url],
             ),
             (
-                "SELECT id, content_hash, canonical_url FROM articles WHERE site = ? AND content_hash = ? LIMIT 1",
+                "SELECT id, content_hash, canonical_url, published_date FROM articles"
+                " WHERE site = ? AND content_hash = ? LIMIT 1",
                 [article.site, article.content_hash],
             ),
         ):
